@@ -1,0 +1,36 @@
+# pinniped: build, code generation and tests. `make help` lists the targets.
+SHELL := /usr/bin/env bash
+
+GO ?= go
+# Integration tests start real control planes; give them time on two cores.
+TEST_TIMEOUT ?= 30m
+
+.PHONY: help
+help: ## List the targets.
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+.PHONY: build
+build: ## Build every package.
+	$(GO) build ./...
+
+.PHONY: codegen
+codegen: ## Regenerate deepcopy/conversion/defaults, clients, openapi and CRDs.
+	hack/update-codegen.sh
+
+.PHONY: verify
+verify: lint ## Lint, and fail if generated code is out of date.
+	hack/verify-codegen.sh
+
+.PHONY: lint
+lint: ## gofmt and go vet.
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^hack/tools/')); \
+	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+.PHONY: tools
+tools: ## Build kube-apiserver, etcd and kubectl into bin/ (skipped when up to date).
+	hack/build-tools.sh
+
+.PHONY: test
+test: tools ## Unit and integration tests (starts real kube-apiservers).
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...

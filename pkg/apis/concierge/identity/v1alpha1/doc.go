@@ -1,0 +1,10 @@
+// Copyright 2026 the pinniped authors. SPDX-License-Identifier: Apache-2.0
+
+// +k8s:deepcopy-gen=package
+// +k8s:conversion-gen=github.com/sealworks/pinniped/pkg/apis/concierge/identity
+// +k8s:defaulter-gen=TypeMeta
+// +k8s:openapi-gen=true
+// +groupName=identity.concierge.pinniped.dev
+
+// Package v1alpha1 is version v1alpha1 of the Concierge's identity API: a WhoAmIRequest returns the user the API server authenticated.
+package v1alpha1
