@@ -153,6 +153,8 @@ func (c *CA) IssueServerCert(dnsNames []string, ips []net.IP, ttl time.Duration)
 type PEMPair struct {
 	CertPEM []byte
 	KeyPEM  []byte
+	// NotAfter is when the certificate expires.
+	NotAfter time.Time
 }
 
 func (c *CA) issue(template *x509.Certificate, ttl time.Duration) (*PEMPair, error) {
@@ -179,7 +181,7 @@ func (c *CA) issue(template *x509.Certificate, ttl time.Duration) (*PEMPair, err
 	if err != nil {
 		return nil, err
 	}
-	return &PEMPair{CertPEM: encodeCert(der), KeyPEM: keyPEM}, nil
+	return &PEMPair{CertPEM: encodeCert(der), KeyPEM: keyPEM, NotAfter: template.NotAfter}, nil
 }
 
 // randomSerial returns a 128-bit random serial number, as RFC 5280 allows up to
