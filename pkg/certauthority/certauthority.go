@@ -166,7 +166,9 @@ func (c *CA) issue(template *x509.Certificate, ttl time.Duration) (*PEMPair, err
 	if err != nil {
 		return nil, err
 	}
-	now := c.now()
+	// X.509 times have whole seconds; truncate so that NotAfter reports what the
+	// certificate says.
+	now := c.now().Truncate(time.Second)
 	template.SerialNumber = serial
 	template.NotBefore = now.Add(-Backdate)
 	template.NotAfter = now.Add(ttl)

@@ -1,0 +1,81 @@
+// Copyright 2026 the pinniped authors. SPDX-License-Identifier: Apache-2.0
+
+// Package aggregatedapi builds a k8s.io/apiserver generic server that runs behind
+// kube-apiserver's aggregation layer without storage of its own: authentication
+// and authorization are delegated to the cluster, resources are served from
+// in-process REST storage. The Concierge and the Supervisor both use it.
+package aggregatedapi
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	openapinamer "k8s.io/apiserver/pkg/endpoints/openapi"
+	genericapiserver "k8s.io/apiserver/pkg/server"
+	"k8s.io/apiserver/pkg/server/dynamiccertificates"
+	genericoptions "k8s.io/apiserver/pkg/server/options"
+	"k8s.io/apiserver/pkg/util/compatibility"
+	openapicommon "k8s.io/kube-openapi/pkg/common"
+)
+
+// Config is what a component supplies to build its aggregated API server.
+type Config struct {
+	// Name identifies the server in logs and health checks, e.g. "pinniped-concierge".
+	Name string
+	// Scheme and Codecs know every type the server serves.
+	Scheme *runtime.Scheme
+	Codecs serializer.CodecFactory
+	// OpenAPIDefinitions are the generated definitions of the served types.
+	OpenAPIDefinitions openapicommon.GetOpenAPIDefinitions
+	// Options are the parsed command-line options (see NewOptions).
+	Options *genericoptions.RecommendedOptions
+	// ServingCert supplies the serving certificate, typically a controller-managed
+	// Secret; the server reloads it whenever it changes.
+	ServingCert dynamiccertificates.CertKeyContentProvider
+	// APIGroups are installed in order once the server is built.
+	APIGroups []*genericapiserver.APIGroupInfo
+}
+
+// NewOptions returns the recommended options of an aggregated API server without
+// etcd. Callers add them to their flags and may change the port and bind address.
+func NewOptions(codec runtime.Codec) *genericoptions.RecommendedOptions {
+	opts := genericoptions.NewRecommendedOptions("", codec)
+	// Nothing is stored: every resource is virtual.
+	opts.Etcd = nil
+	opts.SecureServing.BindPort = 10250
+	// Only kube-apiserver's aggregator and health probes talk to this port; both
+	// speak TLS 1.3, so nothing older is offered.
+	opts.SecureServing.MinTLSVersion = "VersionTLS13"
+	return opts
+}
+
+// New builds the server and installs its API groups. It does not start it.
+func New(c Config) (*genericapiserver.GenericAPIServer, error) {
+	c.Options.SecureServing.ServerCert.GeneratedCert = c.ServingCert
+	if errs := c.Options.Validate(); len(errs) > 0 {
+		return nil, fmt.Errorf("invalid server options: %v", errs)
+	}
+
+	config := genericapiserver.NewRecommendedConfig(c.Codecs)
+	config.EffectiveVersion = compatibility.DefaultBuildEffectiveVersion()
+	namer := openapinamer.NewDefinitionNamer(c.Scheme)
+	config.OpenAPIConfig = genericapiserver.DefaultOpenAPIConfig(c.OpenAPIDefinitions, namer)
+	config.OpenAPIConfig.Info.Title = c.Name
+	config.OpenAPIV3Config = genericapiserver.DefaultOpenAPIV3Config(c.OpenAPIDefinitions, namer)
+	config.OpenAPIV3Config.Info.Title = c.Name
+	if err := c.Options.ApplyTo(config); err != nil {
+		return nil, fmt.Errorf("could not apply server options: %w", err)
+	}
+
+	server, err := config.Complete().New(c.Name, genericapiserver.NewEmptyDelegate())
+	if err != nil {
+		return nil, fmt.Errorf("could not build API server: %w", err)
+	}
+	for _, group := range c.APIGroups {
+		if err := server.InstallAPIGroup(group); err != nil {
+			return nil, fmt.Errorf("could not install API group %s: %w", group.PrioritizedVersions[0].Group, err)
+		}
+	}
+	return server, nil
+}
