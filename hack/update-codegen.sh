@@ -23,6 +23,10 @@ source "$codegen_root/kube_codegen.sh"
 
 kube::codegen::gen_helpers --boilerplate "$boilerplate" "$root/pkg/apis"
 
+# Our aggregated types reference core/v1 types, which live in the read-only module
+# cache: openapi-gen must describe them without writing into their package.
+KUBE_CODEGEN_READONLY_PKGS+=(k8s.io/api/core/v1)
+
 for component in concierge supervisor; do
   kube::codegen::gen_openapi \
     --boilerplate "$boilerplate" \
@@ -31,6 +35,7 @@ for component in concierge supervisor; do
     --extra-pkgs k8s.io/api/core/v1 \
     --report-filename "$root/hack/api-violations-$component.list" \
     --update-report \
+    --output-model-name-file zz_generated.model_name.go \
     "$root/pkg/apis/$component"
 
   kube::codegen::gen_client \
@@ -47,3 +52,9 @@ crd_groups=(concierge/authentication concierge/config supervisor/config supervis
 paths=$(printf './pkg/apis/%s/...;' "${crd_groups[@]}")
 rm -rf "$root/artifacts/crds"
 go tool controller-gen crd:crdVersions=v1 paths="${paths%;}" output:crd:artifacts:config=artifacts/crds
+
+# kustomize reads only files at or below a kustomization's directory, so the
+# Concierge's kustomize base carries a copy of its CRDs.
+rm -rf "$root/artifacts/concierge/crds"
+mkdir -p "$root/artifacts/concierge/crds"
+cp "$root"/artifacts/crds/*.concierge.pinniped.dev_*.yaml "$root/artifacts/concierge/crds/"

@@ -109,10 +109,11 @@ func (c *Cache) AuthenticateToken(ctx context.Context, key Key, token string) (u
 	if value == nil {
 		return nil, ErrNoSuchAuthenticator
 	}
-	// A TokenCredentialRequest is not addressed to any audience of the API server;
-	// without this, the oidc authenticator would check the request's audiences
-	// instead of the configured one.
-	resp, ok, err := value.AuthenticateToken(authenticator.WithAudiences(ctx, nil), token)
+	// The token is checked against the authenticator's own audience, never against
+	// the audiences of the TokenCredentialRequest's HTTP request, which the context
+	// carries: authenticators read them from it (the webhook authenticator demands an
+	// overlap). So the authenticator gets the deadline and cancellation only.
+	resp, ok, err := value.AuthenticateToken(valuelessContext{ctx}, token)
 	if err != nil {
 		return nil, err
 	}
@@ -121,3 +122,9 @@ func (c *Cache) AuthenticateToken(ctx context.Context, key Key, token string) (u
 	}
 	return resp.User, nil
 }
+
+// valuelessContext keeps a context's deadline and cancellation and drops its values.
+type valuelessContext struct{ context.Context }
+
+// Value returns nil for every key.
+func (valuelessContext) Value(any) any { return nil }

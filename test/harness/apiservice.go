@@ -43,23 +43,8 @@ func (h *Harness) RegisterAPIService(ctx context.Context, s APIService) error {
 	if s.VersionPriority == 0 {
 		s.VersionPriority = 15
 	}
-	client := h.Client()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: s.Namespace}}
-	if _, err := client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil &&
-		!apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("could not create namespace %q: %w", s.Namespace, err)
-	}
-	svc := &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Name: s.ServiceName, Namespace: s.Namespace},
-		Spec: corev1.ServiceSpec{
-			Type:         corev1.ServiceTypeExternalName,
-			ExternalName: "127.0.0.1",
-			Ports:        []corev1.ServicePort{{Name: "https", Protocol: corev1.ProtocolTCP, Port: s.Port}},
-		},
-	}
-	if _, err := client.CoreV1().Services(s.Namespace).Create(ctx, svc, metav1.CreateOptions{}); err != nil &&
-		!apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("could not create service %s/%s: %w", s.Namespace, s.ServiceName, err)
+	if err := h.ExposeService(ctx, s.Namespace, s.ServiceName, s.Port); err != nil {
+		return err
 	}
 
 	aggregator, err := aggregatorclient.NewForConfig(h.AdminConfig)
@@ -80,6 +65,34 @@ func (h *Harness) RegisterAPIService(ctx context.Context, s APIService) error {
 	}
 	if _, err := aggregator.ApiregistrationV1().APIServices().Create(ctx, apiService, metav1.CreateOptions{}); err != nil {
 		return fmt.Errorf("could not create APIService %s: %w", apiService.Name, err)
+	}
+	return nil
+}
+
+// ExposeService creates (or replaces) a Service of type ExternalName that sends
+// traffic for <name>.<namespace>.svc:<port> to 127.0.0.1:<port>, creating the
+// namespace when needed. This stands in for kube-proxy, which the harness lacks.
+func (h *Harness) ExposeService(ctx context.Context, namespace, name string, port int32) error {
+	client := h.Client()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}
+	if _, err := client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil &&
+		!apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("could not create namespace %q: %w", namespace, err)
+	}
+	err := client.CoreV1().Services(namespace).Delete(ctx, name, metav1.DeleteOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("could not replace service %s/%s: %w", namespace, name, err)
+	}
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace},
+		Spec: corev1.ServiceSpec{
+			Type:         corev1.ServiceTypeExternalName,
+			ExternalName: "127.0.0.1",
+			Ports:        []corev1.ServicePort{{Name: "https", Protocol: corev1.ProtocolTCP, Port: port}},
+		},
+	}
+	if _, err := client.CoreV1().Services(namespace).Create(ctx, svc, metav1.CreateOptions{}); err != nil {
+		return fmt.Errorf("could not create service %s/%s: %w", namespace, name, err)
 	}
 	return nil
 }

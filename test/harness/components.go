@@ -34,17 +34,27 @@ func BinDir() (string, error) {
 	if dir := os.Getenv("PINNIPED_BIN_DIR"); dir != "" {
 		return dir, nil
 	}
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "bin"), nil
+}
+
+// RepoRoot finds the root of this repository above the working directory, which
+// for `go test` is the directory of the package under test.
+func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", fmt.Errorf("could not get working directory: %w", err)
 	}
 	for {
 		if isRepoRoot(dir) {
-			return filepath.Join(dir, "bin"), nil
+			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", errors.New("could not find the repository root above the working directory; set PINNIPED_BIN_DIR")
+			return "", errors.New("could not find the repository root above the working directory")
 		}
 		dir = parent
 	}
@@ -79,13 +89,13 @@ func findBinaries() (*binaries, error) {
 }
 
 func (h *Harness) startEtcd(binary string) (string, error) {
-	ports, err := freePorts(2)
+	ports, err := FreePorts(2)
 	if err != nil {
 		return "", err
 	}
 	clientURL := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", ports[1])
-	h.etcd, err = startProcess("etcd", filepath.Join(h.Dir, "etcd.log"), binary,
+	h.etcd, err = StartProcess("etcd", filepath.Join(h.Dir, "etcd.log"), binary,
 		"--name", "harness",
 		"--data-dir", filepath.Join(h.Dir, "etcd-data"),
 		"--listen-client-urls", clientURL,
@@ -104,8 +114,8 @@ func (h *Harness) startEtcd(binary string) (string, error) {
 
 	deadline := time.Now().Add(etcdStartTimeout)
 	for time.Now().Before(deadline) {
-		if !h.etcd.running() {
-			return "", errors.New("etcd exited during startup; see " + h.etcd.logPath)
+		if !h.etcd.Running() {
+			return "", errors.New("etcd exited during startup; see " + h.etcd.LogPath)
 		}
 		resp, err := http.Get(clientURL + "/health")
 		if err == nil {
@@ -116,11 +126,11 @@ func (h *Harness) startEtcd(binary string) (string, error) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return "", fmt.Errorf("etcd did not become healthy within %s; see %s", etcdStartTimeout, h.etcd.logPath)
+	return "", fmt.Errorf("etcd did not become healthy within %s; see %s", etcdStartTimeout, h.etcd.LogPath)
 }
 
 func (h *Harness) startAPIServer(binary string, p *pki, etcdURL string, opts Options) error {
-	ports, err := freePorts(1)
+	ports, err := FreePorts(1)
 	if err != nil {
 		return err
 	}
@@ -163,7 +173,7 @@ func (h *Harness) startAPIServer(binary string, p *pki, etcdURL string, opts Opt
 	}
 	args = append(args, opts.ExtraAPIServerFlags...)
 
-	h.apiserver, err = startProcess("kube-apiserver", filepath.Join(h.Dir, "kube-apiserver.log"), binary, args...)
+	h.apiserver, err = StartProcess("kube-apiserver", filepath.Join(h.Dir, "kube-apiserver.log"), binary, args...)
 	if err != nil {
 		return err
 	}

@@ -49,8 +49,8 @@ type Harness struct {
 	// AuditLogPath is the audit log, when Options.AuditLog is set.
 	AuditLogPath string
 
-	etcd      *process
-	apiserver *process
+	etcd      *Process
+	apiserver *Process
 }
 
 // Start brings up a harness for a test, stops it when the test ends and prints the
@@ -106,6 +106,10 @@ func StartInDir(dir string, opts Options) (*Harness, error) {
 		h.Stop()
 		return nil, err
 	}
+	if err := h.publishClusterInfo(); err != nil {
+		h.Stop()
+		return nil, err
+	}
 	return h, nil
 }
 
@@ -120,10 +124,10 @@ func (h *Harness) Stop() {
 	// kube-apiserver goes first: stopping etcd under it makes it log errors and
 	// delay its shutdown.
 	if h.apiserver != nil {
-		h.apiserver.stop(10 * time.Second)
+		h.apiserver.Stop(10 * time.Second)
 	}
 	if h.etcd != nil {
-		h.etcd.stop(5 * time.Second)
+		h.etcd.Stop(5 * time.Second)
 	}
 }
 
@@ -137,14 +141,16 @@ func (h *Harness) waitReady(ctx context.Context) error {
 	}
 	var lastErr error
 	for ctx.Err() == nil {
-		if !h.apiserver.running() {
-			return errors.New("kube-apiserver exited during startup; see " + h.apiserver.logPath)
+		if !h.apiserver.Running() {
+			return errors.New("kube-apiserver exited during startup; see " + h.apiserver.LogPath)
 		}
 		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
 		if err == nil && string(body) == "ok" {
-			// The default namespace is created by a controller shortly after readiness.
-			if _, err = client.CoreV1().Namespaces().Get(ctx, "default", metav1.GetOptions{}); err == nil {
-				return nil
+			// The system namespaces are created by a controller shortly after readiness.
+			if _, err = client.CoreV1().Namespaces().Get(ctx, metav1.NamespaceDefault, metav1.GetOptions{}); err == nil {
+				if _, err = client.CoreV1().Namespaces().Get(ctx, metav1.NamespacePublic, metav1.GetOptions{}); err == nil {
+					return nil
+				}
 			}
 		}
 		lastErr = err
@@ -158,7 +164,7 @@ func (h *Harness) waitReady(ctx context.Context) error {
 func LogsOf(dir string) string {
 	out := ""
 	for _, name := range []string{"etcd.log", "kube-apiserver.log"} {
-		out += fmt.Sprintf("\n===== %s (last 60 lines) =====\n%s", name, tail(filepath.Join(dir, name), 60))
+		out += fmt.Sprintf("\n===== %s (last 60 lines) =====\n%s", name, Tail(filepath.Join(dir, name), 60))
 	}
 	return out
 }

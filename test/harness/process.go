@@ -13,15 +13,17 @@ import (
 	"time"
 )
 
-// process is one child program whose output goes to a log file.
-type process struct {
+// Process is one child program whose output goes to a log file.
+type Process struct {
 	name    string
 	cmd     *exec.Cmd
-	logPath string
+	LogPath string
 	done    chan struct{}
 }
 
-func startProcess(name, logPath, binary string, args ...string) (*process, error) {
+// StartProcess starts a program with its standard output and error in logPath.
+// The program is killed if the test binary dies first.
+func StartProcess(name, logPath, binary string, args ...string) (*Process, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, fmt.Errorf("could not create log file for %s: %w", name, err)
@@ -36,7 +38,7 @@ func startProcess(name, logPath, binary string, args ...string) (*process, error
 		_ = logFile.Close()
 		return nil, fmt.Errorf("could not start %s: %w", name, err)
 	}
-	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	p := &Process{name: name, cmd: cmd, LogPath: logPath, done: make(chan struct{})}
 	go func() {
 		_ = cmd.Wait()
 		_ = logFile.Close()
@@ -45,7 +47,8 @@ func startProcess(name, logPath, binary string, args ...string) (*process, error
 	return p, nil
 }
 
-func (p *process) running() bool {
+// Running reports whether the program has not exited yet.
+func (p *Process) Running() bool {
 	select {
 	case <-p.done:
 		return false
@@ -54,9 +57,12 @@ func (p *process) running() bool {
 	}
 }
 
-// stop sends SIGTERM and waits up to grace, then kills the process.
-func (p *process) stop(grace time.Duration) {
-	if !p.running() {
+// Pid returns the process ID.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
+// Stop sends SIGTERM and waits up to grace, then kills the process.
+func (p *Process) Stop(grace time.Duration) {
+	if !p.Running() {
 		return
 	}
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
@@ -68,9 +74,9 @@ func (p *process) stop(grace time.Duration) {
 	}
 }
 
-// freePorts returns n distinct TCP ports that were free on 127.0.0.1 a moment ago.
+// FreePorts returns n distinct TCP ports that were free on 127.0.0.1 a moment ago.
 // The listeners are held until all ports are chosen so none is picked twice.
-func freePorts(n int) ([]int, error) {
+func FreePorts(n int) ([]int, error) {
 	ports := make([]int, 0, n)
 	listeners := make([]net.Listener, 0, n)
 	defer func() {
@@ -89,8 +95,8 @@ func freePorts(n int) ([]int, error) {
 	return ports, nil
 }
 
-// tail returns the last n lines of a file, or a note saying why it cannot.
-func tail(path string, n int) string {
+// Tail returns the last n lines of a file, or a note saying why it cannot.
+func Tail(path string, n int) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Sprintf("(could not read %s: %v)", path, err)

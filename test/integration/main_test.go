@@ -7,13 +7,24 @@ package integration
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/sealworks/pinniped/test/harness"
+	"github.com/sealworks/pinniped/test/testlib"
 )
 
-// cluster is the control plane shared by every test of this package.
-var cluster *harness.Harness
+var (
+	// cluster is the control plane shared by every test of this package.
+	cluster *harness.Harness
+
+	// The Concierge shared by the tests that need one, started on first use.
+	conciergeOnce sync.Once
+	conciergeDir  string
+	concierge     *testlib.Concierge
+	conciergeErr  error
+)
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -32,7 +43,19 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "could not start harness:", err, harness.LogsOf(dir))
 		return 1
 	}
+	conciergeDir = filepath.Join(dir, "concierge")
+	if err := os.Mkdir(conciergeDir, 0o700); err != nil {
+		fmt.Fprintln(os.Stderr, "could not create concierge directory:", err)
+		return 1
+	}
+
 	code := m.Run()
+	if concierge != nil {
+		concierge.Stop()
+		if code != 0 {
+			fmt.Fprintln(os.Stderr, "===== concierge log =====\n"+concierge.Logs())
+		}
+	}
 	cluster.Stop()
 	if code != 0 {
 		fmt.Fprintln(os.Stderr, cluster.Logs())

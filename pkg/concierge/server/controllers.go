@@ -1,0 +1,166 @@
+// Copyright 2026 the pinniped authors. SPDX-License-Identifier: Apache-2.0
+
+package server
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	kubeinformers "k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	restclient "k8s.io/client-go/rest"
+	"k8s.io/klog/v2"
+	aggregatorclient "k8s.io/kube-aggregator/pkg/client/clientset_generated/clientset"
+	aggregatorinformers "k8s.io/kube-aggregator/pkg/client/informers/externalversions"
+
+	"github.com/sealworks/pinniped/pkg/apis/concierge/identity"
+	"github.com/sealworks/pinniped/pkg/apis/concierge/login"
+	"github.com/sealworks/pinniped/pkg/authncache"
+	"github.com/sealworks/pinniped/pkg/certauthority"
+	"github.com/sealworks/pinniped/pkg/concierge/config"
+	"github.com/sealworks/pinniped/pkg/controller/jwtauthenticator"
+	"github.com/sealworks/pinniped/pkg/controller/servingcert"
+	"github.com/sealworks/pinniped/pkg/controller/signingcert"
+	"github.com/sealworks/pinniped/pkg/controller/webhookauthenticator"
+	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
+	conciergeinformers "github.com/sealworks/pinniped/pkg/generated/concierge/informers/externalversions"
+	"github.com/sealworks/pinniped/pkg/groupsuffix"
+)
+
+// resyncPeriod is how often informers replay their whole cache to the controllers,
+// a safety net for a missed event.
+const resyncPeriod = 3 * time.Minute
+
+// servingCertProvider is the serving certificate the aggregated API presents.
+type servingCertProvider = *servingcert.Provider
+
+// controllers is every controller of the Concierge, with the informers they share.
+type controllers struct {
+	servingCert servingCertProvider
+
+	informerStarters []func(stop <-chan struct{})
+	runners          []func(ctx context.Context)
+}
+
+func newControllers(
+	kubeConfig *restclient.Config, cfg *config.Config, namespace string,
+	cache *authncache.Cache, signer *certauthority.Dynamic,
+) (*controllers, error) {
+	kube, err := kubernetes.NewForConfig(kubeConfig)
+	if err != nil {
+		return nil, fmt.Errorf("could not build kubernetes client: %w", err)
+	}
+	pinniped, err := conciergeclientset.NewForConfig(kubeConfig)
+	if err != nil {
+		return nil, fmt.Errorf("could not build concierge client: %w", err)
+	}
+	aggregator, err := aggregatorclient.NewForConfig(kubeConfig)
+	if err != nil {
+		return nil, fmt.Errorf("could not build aggregator client: %w", err)
+	}
+	// The Concierge reads Secrets and ConfigMaps of its own namespace only.
+	ownNamespace := kubeinformers.NewSharedInformerFactoryWithOptions(kube, resyncPeriod,
+		kubeinformers.WithNamespace(namespace))
+	pinnipedInformers := conciergeinformers.NewSharedInformerFactory(pinniped, resyncPeriod)
+	aggregatorInformers := aggregatorinformers.NewSharedInformerFactory(aggregator, resyncPeriod)
+	c := &controllers{
+		servingCert: servingcert.NewProvider("concierge-serving-cert"),
+		informerStarters: []func(<-chan struct{}){
+			ownNamespace.Start, pinnipedInformers.Start, aggregatorInformers.Start,
+		},
+	}
+
+	var apiServices []string
+	for _, group := range []string{login.GroupName, identity.GroupName} {
+		renamed, _ := groupsuffix.Replace(group, cfg.APIGroupSuffix)
+		apiServices = append(apiServices, "v1alpha1."+renamed)
+	}
+	serving, err := servingcert.New(servingcert.Options{
+		Namespace:       namespace,
+		SecretName:      cfg.Names.ServingCertificateSecret,
+		ServiceName:     cfg.Names.APIService,
+		APIServiceNames: apiServices,
+		Duration:        cfg.ServingCertDuration(),
+		RenewBefore:     cfg.ServingCertRenewBefore(),
+	}, c.servingCert, kube, aggregator,
+		ownNamespace.Core().V1().Secrets(), aggregatorInformers.Apiregistration().V1().APIServices())
+	if err != nil {
+		return nil, fmt.Errorf("could not build serving certificate controller: %w", err)
+	}
+
+	signing, err := newSigningController(cfg, namespace, signer, ownNamespace)
+	if err != nil {
+		return nil, err
+	}
+
+	jwt, err := jwtauthenticator.New(jwtauthenticator.Options{
+		Client:            pinniped,
+		JWTAuthenticators: pinnipedInformers.Authentication().V1alpha1().JWTAuthenticators(),
+		Secrets:           ownNamespace.Core().V1().Secrets(),
+		ConfigMaps:        ownNamespace.Core().V1().ConfigMaps(),
+		Namespace:         namespace,
+		Cache:             cache,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("could not build JWTAuthenticator controller: %w", err)
+	}
+
+	webhook, err := webhookauthenticator.New(webhookauthenticator.Options{
+		Client:                pinniped,
+		WebhookAuthenticators: pinnipedInformers.Authentication().V1alpha1().WebhookAuthenticators(),
+		Secrets:               ownNamespace.Core().V1().Secrets(),
+		ConfigMaps:            ownNamespace.Core().V1().ConfigMaps(),
+		Namespace:             namespace,
+		Cache:                 cache,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("could not build WebhookAuthenticator controller: %w", err)
+	}
+
+	c.runners = []func(context.Context){serving.Run, signing.Run, jwt.Run, webhook.Run}
+	return c, nil
+}
+
+// newSigningController loads the client-certificate signing CA from the source
+// the configuration names.
+func newSigningController(
+	cfg *config.Config, namespace string, signer *certauthority.Dynamic,
+	ownNamespace kubeinformers.SharedInformerFactory,
+) (*signingcert.Controller, error) {
+	key := cfg.SigningKey
+	var c *signingcert.Controller
+	var err error
+	switch {
+	case key.CertFile != "":
+		c, err = signingcert.NewFromFiles(signer, signingcert.FileOptions{CertPath: key.CertFile, KeyPath: key.KeyFile})
+	case key.SecretName != "":
+		c, err = signingcert.NewFromSecret(signer, signingcert.SecretOptions{Namespace: namespace, Name: key.SecretName},
+			ownNamespace.Core().V1().Secrets())
+	default:
+		return nil, fmt.Errorf("no signing key source configured: set signingKey.certFile and keyFile, or secretName")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("could not build signing key controller: %w", err)
+	}
+	return c, nil
+}
+
+// run starts the informers and every controller, and returns when ctx is done and
+// all controllers have returned.
+func (c *controllers) run(ctx context.Context) {
+	for _, start := range c.informerStarters {
+		start(ctx.Done())
+	}
+	var wg sync.WaitGroup
+	for _, run := range c.runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run(ctx)
+		}()
+	}
+	klog.InfoS("concierge controllers started")
+	wg.Wait()
+}

@@ -1,0 +1,178 @@
+// Copyright 2026 the pinniped authors. SPDX-License-Identifier: Apache-2.0
+
+// Package server runs the Concierge: its aggregated API server
+// (TokenCredentialRequest, WhoAmIRequest) and the controllers that feed it.
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/apiserver/pkg/registry/rest"
+	genericapiserver "k8s.io/apiserver/pkg/server"
+	restclient "k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/component-base/logs"
+	"k8s.io/klog/v2"
+
+	"github.com/sealworks/pinniped/pkg/aggregatedapi"
+	"github.com/sealworks/pinniped/pkg/apis/concierge/identity"
+	identityv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/identity/v1alpha1"
+	"github.com/sealworks/pinniped/pkg/apis/concierge/login"
+	loginv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/login/v1alpha1"
+	"github.com/sealworks/pinniped/pkg/authncache"
+	"github.com/sealworks/pinniped/pkg/certauthority"
+	"github.com/sealworks/pinniped/pkg/concierge/config"
+	"github.com/sealworks/pinniped/pkg/generated/concierge/openapi"
+	"github.com/sealworks/pinniped/pkg/groupsuffix"
+	"github.com/sealworks/pinniped/pkg/registry/tokencredentialrequest"
+	"github.com/sealworks/pinniped/pkg/registry/whoamirequest"
+)
+
+// Options are the Concierge's command-line settings.
+type Options struct {
+	// ConfigPath is the configuration file (pinniped.yaml).
+	ConfigPath string
+	// Kubeconfig, when set, is used instead of the in-cluster configuration, so the
+	// Concierge can run as a plain process next to a cluster.
+	Kubeconfig string
+	// BindAddress is the address the aggregated API listens on.
+	BindAddress string
+	// DownwardAPIPath is where the pod's namespace file is mounted.
+	DownwardAPIPath string
+}
+
+// Run starts the Concierge and blocks until ctx is done or the server fails.
+func Run(ctx context.Context, opts Options) error {
+	cfg, err := config.FromPath(opts.ConfigPath)
+	if err != nil {
+		return err
+	}
+	namespace, err := resolveNamespace(cfg, opts.DownwardAPIPath)
+	if err != nil {
+		return err
+	}
+	kubeConfig, err := restConfig(opts.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	if err := setLogLevel(cfg.LogLevel); err != nil {
+		return err
+	}
+	klog.InfoS("starting concierge", "namespace", namespace, "apiGroupSuffix", cfg.APIGroupSuffix,
+		"port", cfg.AggregatedAPIServerPort)
+
+	cache := authncache.New()
+	signer := certauthority.NewDynamic("concierge-signing-ca")
+	ctrl, err := newControllers(kubeConfig, cfg, namespace, cache, signer)
+	if err != nil {
+		return err
+	}
+
+	server, err := newAPIServer(cfg, opts, ctrl.servingCert, cache, signer)
+	if err != nil {
+		return err
+	}
+	server.AddPostStartHookOrDie("start-controllers", func(hookCtx genericapiserver.PostStartHookContext) error {
+		go ctrl.run(hookCtx)
+		return nil
+	})
+	return server.PrepareRun().RunWithContext(ctx)
+}
+
+func newAPIServer(
+	cfg *config.Config, opts Options, servingCert servingCertProvider,
+	cache *authncache.Cache, signer *certauthority.Dynamic,
+) (*genericapiserver.GenericAPIServer, error) {
+	scheme, err := aggregatedapi.NewScheme(cfg.APIGroupSuffix,
+		login.AddToScheme, loginv1alpha1.AddToScheme, identity.AddToScheme, identityv1alpha1.AddToScheme)
+	if err != nil {
+		return nil, err
+	}
+	codecs := serializer.NewCodecFactory(scheme)
+	loginGroup, _ := groupsuffix.Replace(login.GroupName, cfg.APIGroupSuffix)
+	identityGroup, _ := groupsuffix.Replace(identity.GroupName, cfg.APIGroupSuffix)
+
+	serverOpts := aggregatedapi.NewOptions(codecs.LegacyCodec())
+	serverOpts.SecureServing.BindPort = cfg.AggregatedAPIServerPort
+	if opts.BindAddress != "" {
+		ip := net.ParseIP(opts.BindAddress)
+		if ip == nil {
+			return nil, fmt.Errorf("invalid bind address %q", opts.BindAddress)
+		}
+		serverOpts.SecureServing.BindAddress = ip
+	}
+	if opts.Kubeconfig != "" {
+		serverOpts.Authentication.RemoteKubeConfigFile = opts.Kubeconfig
+		serverOpts.Authorization.RemoteKubeConfigFile = opts.Kubeconfig
+		serverOpts.CoreAPI.CoreAPIKubeconfigPath = opts.Kubeconfig
+	}
+
+	tcr := tokencredentialrequest.NewREST(cache, signer, cfg.APIGroupSuffix)
+	return aggregatedapi.New(aggregatedapi.Config{
+		Name:               "pinniped-concierge",
+		Scheme:             scheme,
+		Codecs:             codecs,
+		OpenAPIDefinitions: openapi.GetOpenAPIDefinitions,
+		Options:            serverOpts,
+		ServingCert:        servingCert,
+		APIGroups: []*genericapiserver.APIGroupInfo{
+			apiGroup(loginGroup, scheme, codecs, map[string]rest.Storage{"tokencredentialrequests": tcr}),
+			apiGroup(identityGroup, scheme, codecs, map[string]rest.Storage{"whoamirequests": whoamirequest.NewREST()}),
+		},
+	})
+}
+
+func apiGroup(
+	group string, scheme *runtime.Scheme, codecs serializer.CodecFactory, storage map[string]rest.Storage,
+) *genericapiserver.APIGroupInfo {
+	info := genericapiserver.NewDefaultAPIGroupInfo(group, scheme, metav1.ParameterCodec, codecs)
+	info.VersionedResourcesStorageMap["v1alpha1"] = storage
+	return &info
+}
+
+// resolveNamespace returns the namespace of the configuration, else the pod's.
+func resolveNamespace(cfg *config.Config, downwardAPIPath string) (string, error) {
+	if cfg.Namespace != "" {
+		return cfg.Namespace, nil
+	}
+	if ns := os.Getenv("POD_NAMESPACE"); ns != "" {
+		return ns, nil
+	}
+	content, err := os.ReadFile(filepath.Join(downwardAPIPath, "namespace"))
+	if err != nil {
+		return "", fmt.Errorf("no namespace in the config file or $POD_NAMESPACE, and could not read the pod's: %w", err)
+	}
+	return strings.TrimSpace(string(content)), nil
+}
+
+func restConfig(kubeconfig string) (*restclient.Config, error) {
+	if kubeconfig == "" {
+		c, err := restclient.InClusterConfig()
+		if err != nil {
+			return nil, fmt.Errorf("could not load in-cluster configuration (use --kubeconfig outside a cluster): %w", err)
+		}
+		return c, nil
+	}
+	c, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("could not load kubeconfig %q: %w", kubeconfig, err)
+	}
+	return c, nil
+}
+
+// setLogLevel maps the configuration's log level to klog verbosity.
+func setLogLevel(level string) error {
+	verbosity := map[string]string{"info": "0", "debug": "4", "trace": "6", "all": "10"}[level]
+	if _, err := logs.GlogSetter(verbosity); err != nil {
+		return fmt.Errorf("could not set log level %q: %w", level, err)
+	}
+	return nil
+}

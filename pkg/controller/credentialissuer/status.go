@@ -1,0 +1,75 @@
+// Copyright 2026 the pinniped authors. SPDX-License-Identifier: Apache-2.0
+
+package credentialissuer
+
+import (
+	"sort"
+
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/config/v1alpha1"
+)
+
+// mergeStrategy returns existing with want in place of the strategy of the same
+// type (or added), sorted. A strategy that differs only in lastUpdateTime keeps its
+// old time, so that an unchanged strategy compares equal to what is stored and no
+// update is sent. existing is not modified.
+func mergeStrategy(
+	existing []configv1alpha1.CredentialIssuerStrategy,
+	want configv1alpha1.CredentialIssuerStrategy,
+	now metav1.Time,
+) []configv1alpha1.CredentialIssuerStrategy {
+	out := make([]configv1alpha1.CredentialIssuerStrategy, 0, len(existing)+1)
+	want.LastUpdateTime = now
+	found := false
+	for _, s := range existing {
+		if s.Type != want.Type {
+			out = append(out, *s.DeepCopy())
+			continue
+		}
+		if found {
+			// Two entries of one type can only come from someone else's write; keep
+			// the first.
+			continue
+		}
+		found = true
+		if sameIgnoringTime(s, want) {
+			want.LastUpdateTime = s.LastUpdateTime
+		}
+		out = append(out, want)
+	}
+	if !found {
+		out = append(out, want)
+	}
+	sortStrategies(out)
+	return out
+}
+
+func sameIgnoringTime(a, b configv1alpha1.CredentialIssuerStrategy) bool {
+	a.LastUpdateTime, b.LastUpdateTime = metav1.Time{}, metav1.Time{}
+	return apiequality.Semantic.DeepEqual(a, b)
+}
+
+// sortStrategies puts the preferred strategy first: the cluster's signing key, then
+// the impersonation proxy, then any other type, each group by type name.
+func sortStrategies(strategies []configv1alpha1.CredentialIssuerStrategy) {
+	sort.SliceStable(strategies, func(i, j int) bool {
+		wi, wj := weight(strategies[i].Type), weight(strategies[j].Type)
+		if wi != wj {
+			return wi > wj
+		}
+		return strategies[i].Type < strategies[j].Type
+	})
+}
+
+func weight(t configv1alpha1.StrategyType) int {
+	switch t {
+	case configv1alpha1.KubeClusterSigningCertificateStrategyType:
+		return 2
+	case configv1alpha1.ImpersonationProxyStrategyType:
+		return 1
+	default:
+		return 0
+	}
+}

@@ -1,0 +1,183 @@
+// Copyright 2026 the pinniped authors. SPDX-License-Identifier: Apache-2.0
+
+package testlib
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	authenticationv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	aggregatorclient "k8s.io/kube-aggregator/pkg/client/clientset_generated/clientset"
+
+	"github.com/sealworks/pinniped/test/harness"
+)
+
+const (
+	// ConciergeNamespace is where artifacts/concierge installs the Concierge.
+	ConciergeNamespace = "pinniped-concierge"
+	conciergeSA        = "pinniped-concierge"
+	conciergeService   = "pinniped-concierge-api"
+)
+
+// ConciergeAPIServices are the APIServices of artifacts/concierge.
+var ConciergeAPIServices = []string{
+	"v1alpha1.login.concierge.pinniped.dev",
+	"v1alpha1.identity.concierge.pinniped.dev",
+}
+
+// Concierge is a Concierge process serving a harness cluster.
+type Concierge struct {
+	Port    int
+	LogPath string
+	process *harness.Process
+}
+
+// ConciergeOptions change how the Concierge is configured.
+type ConciergeOptions struct {
+	// ExtraConfig is appended to the generated pinniped.yaml.
+	ExtraConfig string
+}
+
+// StartConcierge installs artifacts/concierge (without its Deployment and Service)
+// on the cluster and runs the Concierge binary on loopback with the ServiceAccount
+// and RBAC of those manifests, signing with the harness's cluster CA. It waits for
+// both APIServices to be Available and stops the process when the test ends.
+func StartConcierge(t testing.TB, h *harness.Harness, opts ConciergeOptions) *Concierge {
+	t.Helper()
+	c, err := StartConciergeInDir(h, t.TempDir(), opts)
+	if c != nil {
+		t.Cleanup(func() {
+			c.Stop()
+			if t.Failed() {
+				t.Logf("===== concierge log (last 80 lines) =====\n%s", c.Logs())
+			}
+		})
+	}
+	if err != nil {
+		t.Fatalf("could not start the Concierge: %v", err)
+	}
+	return c
+}
+
+// StartConciergeInDir is StartConcierge for callers that manage the life of the
+// process themselves; dir keeps its configuration and log. Call Stop when done.
+func StartConciergeInDir(h *harness.Harness, dir string, opts ConciergeOptions) (*Concierge, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	binary, err := Binary("pinniped-concierge")
+	if err != nil {
+		return nil, err
+	}
+	root, err := harness.RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	overlay := filepath.Join(root, "test/testlib/concierge-loopback")
+	if _, err := h.Kubectl(ctx, "apply", "--server-side", "-k", overlay); err != nil {
+		return nil, err
+	}
+	kubeconfig, err := serviceAccountKubeconfig(ctx, h, dir)
+	if err != nil {
+		return nil, err
+	}
+
+	ports, err := harness.FreePorts(1)
+	if err != nil {
+		return nil, err
+	}
+	c := &Concierge{Port: ports[0], LogPath: filepath.Join(dir, "concierge.log")}
+	if err := exposeOnLoopback(ctx, h, c.Port); err != nil {
+		return nil, err
+	}
+	configPath := filepath.Join(dir, "pinniped.yaml")
+	config := fmt.Sprintf(`namespace: %s
+aggregatedAPIServerPort: %d
+names:
+  servingCertificateSecret: pinniped-concierge-api-tls-serving-certificate
+  credentialIssuer: pinniped-concierge-config
+  apiService: %s
+signingKey:
+  certFile: %s
+  keyFile: %s
+logLevel: debug
+%s`, ConciergeNamespace, c.Port, conciergeService, h.ClusterCACertPath, h.ClusterCAKeyPath, opts.ExtraConfig)
+	if err := os.WriteFile(configPath, []byte(config), 0o600); err != nil {
+		return nil, fmt.Errorf("could not write config: %w", err)
+	}
+
+	c.process, err = harness.StartProcess("pinniped-concierge", c.LogPath, binary,
+		"--config", configPath, "--kubeconfig", kubeconfig, "--bind-address", "127.0.0.1")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range ConciergeAPIServices {
+		if err := h.WaitForAPIService(ctx, name, 2*time.Minute); err != nil {
+			return c, fmt.Errorf("%w\n%s", err, c.Logs())
+		}
+	}
+	return c, nil
+}
+
+// Logs returns the tail of the Concierge's log.
+func (c *Concierge) Logs() string { return harness.Tail(c.LogPath, 80) }
+
+// Stop stops the process; safe to call more than once.
+func (c *Concierge) Stop() { c.process.Stop(10 * time.Second) }
+
+// Pid returns the process ID, e.g. to read its CPU time and memory in /proc.
+func (c *Concierge) Pid() int { return c.process.Pid() }
+
+// Running reports whether the process is still alive.
+func (c *Concierge) Running() bool { return c.process.Running() }
+
+// serviceAccountKubeconfig writes a kubeconfig that authenticates as the
+// Concierge's ServiceAccount, so the process has exactly the RBAC of artifacts/.
+func serviceAccountKubeconfig(ctx context.Context, h *harness.Harness, dir string) (string, error) {
+	expiry := int64(24 * 60 * 60)
+	token, err := h.Client().CoreV1().ServiceAccounts(ConciergeNamespace).CreateToken(ctx, conciergeSA,
+		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry}},
+		metav1.CreateOptions{})
+	if err != nil {
+		return "", fmt.Errorf("could not create a token for the concierge service account: %w", err)
+	}
+	config := clientcmdapi.NewConfig()
+	config.Clusters["cluster"] = &clientcmdapi.Cluster{Server: h.URL, CertificateAuthorityData: h.ClusterCA.Bundle()}
+	config.AuthInfos["concierge"] = &clientcmdapi.AuthInfo{Token: token.Status.Token}
+	config.Contexts["concierge"] = &clientcmdapi.Context{Cluster: "cluster", AuthInfo: "concierge"}
+	config.CurrentContext = "concierge"
+	path := filepath.Join(dir, "concierge.kubeconfig")
+	if err := clientcmd.WriteToFile(*config, path); err != nil {
+		return "", fmt.Errorf("could not write kubeconfig: %w", err)
+	}
+	return path, nil
+}
+
+// exposeOnLoopback points the Concierge's Service at 127.0.0.1:port (there is no
+// kube-proxy) and the APIServices at that port.
+func exposeOnLoopback(ctx context.Context, h *harness.Harness, port int) error {
+	if err := h.ExposeService(ctx, ConciergeNamespace, conciergeService, int32(port)); err != nil { //nolint:gosec
+		return err
+	}
+	aggregator, err := aggregatorclient.NewForConfig(h.AdminConfig)
+	if err != nil {
+		return fmt.Errorf("could not build aggregator client: %w", err)
+	}
+	patch := fmt.Sprintf(`{"spec":{"service":{"port":%d}}}`, port)
+	for _, name := range ConciergeAPIServices {
+		_, err := aggregator.ApiregistrationV1().APIServices().Patch(ctx, name, types.MergePatchType,
+			[]byte(patch), metav1.PatchOptions{})
+		if err != nil {
+			return fmt.Errorf("could not point APIService %s at port %d: %w", name, port, err)
+		}
+	}
+	return nil
+}
