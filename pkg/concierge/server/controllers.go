@@ -4,10 +4,12 @@ package server
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"sync"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	restclient "k8s.io/client-go/rest"
@@ -20,6 +22,7 @@ import (
 	"github.com/sealworks/pinniped/pkg/authncache"
 	"github.com/sealworks/pinniped/pkg/certauthority"
 	"github.com/sealworks/pinniped/pkg/concierge/config"
+	"github.com/sealworks/pinniped/pkg/controller/credentialissuer"
 	"github.com/sealworks/pinniped/pkg/controller/jwtauthenticator"
 	"github.com/sealworks/pinniped/pkg/controller/servingcert"
 	"github.com/sealworks/pinniped/pkg/controller/signingcert"
@@ -95,6 +98,12 @@ func newControllers(
 		return nil, err
 	}
 
+	issuer, err := newCredentialIssuerController(cfg, kube, pinniped, pinnipedInformers, signing)
+	if err != nil {
+		return nil, err
+	}
+	c.informerStarters = append(c.informerStarters, issuer.informers.Start)
+
 	jwt, err := jwtauthenticator.New(jwtauthenticator.Options{
 		Client:            pinniped,
 		JWTAuthenticators: pinnipedInformers.Authentication().V1alpha1().JWTAuthenticators(),
@@ -119,7 +128,7 @@ func newControllers(
 		return nil, fmt.Errorf("could not build WebhookAuthenticator controller: %w", err)
 	}
 
-	c.runners = []func(context.Context){serving.Run, signing.Run, jwt.Run, webhook.Run}
+	c.runners = []func(context.Context){serving.Run, signing.Run, issuer.controller.Run, jwt.Run, webhook.Run}
 	return c, nil
 }
 
@@ -145,6 +154,37 @@ func newSigningController(
 		return nil, fmt.Errorf("could not build signing key controller: %w", err)
 	}
 	return c, nil
+}
+
+// credentialIssuerController keeps the CredentialIssuer's status, with the
+// informer of kube-public it reads cluster-info from.
+type credentialIssuerController struct {
+	controller *credentialissuer.Controller
+	informers  kubeinformers.SharedInformerFactory
+}
+
+func newCredentialIssuerController(
+	cfg *config.Config, kube kubernetes.Interface, pinniped conciergeclientset.Interface,
+	pinnipedInformers conciergeinformers.SharedInformerFactory, signing *signingcert.Controller,
+) (*credentialIssuerController, error) {
+	opts := credentialissuer.Options{Name: cfg.Names.CredentialIssuer}
+	if cfg.Frontend != nil {
+		ca, err := base64.StdEncoding.DecodeString(cfg.Frontend.CertificateAuthorityData)
+		if err != nil {
+			return nil, fmt.Errorf("frontend.certificateAuthorityData is not base64: %w", err)
+		}
+		opts.Server, opts.CertificateAuthorityPEM = cfg.Frontend.Server, ca
+	}
+	kubePublic := kubeinformers.NewSharedInformerFactoryWithOptions(kube, resyncPeriod,
+		kubeinformers.WithNamespace(metav1.NamespacePublic))
+	controller, err := credentialissuer.New(opts, pinniped,
+		pinnipedInformers.Config().V1alpha1().CredentialIssuers(), kubePublic.Core().V1().ConfigMaps(), signing)
+	if err != nil {
+		return nil, fmt.Errorf("could not build CredentialIssuer controller: %w", err)
+	}
+	// A newly loaded or lost signing key changes the status at once.
+	signing.AddListener(controller)
+	return &credentialIssuerController{controller: controller, informers: kubePublic}, nil
 }
 
 // run starts the informers and every controller, and returns when ctx is done and
