@@ -158,4 +158,3 @@ func writeFile(t *testing.T, name, content string) string {
 }
 
 func b64(data []byte) string { return base64.StdEncoding.EncodeToString(data) }
-
