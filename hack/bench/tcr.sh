@@ -11,4 +11,4 @@ cd "$root"
 make --no-print-directory tools >/dev/null
 go test ./test/bench -run '^$' -bench 'TokenCredentialRequest' -benchtime "${1:-2000}x" -count 1 -timeout 20m |
   grep -E '^(Benchmark|goos|cpu)' |
-  sed -E 's/[[:space:]]+([0-9.]+) ([a-zA-Z/-]+)/\n    \2: \1/g'
+  sed -E 's/[[:space:]]+([0-9.]+) ([a-zA-Z0-9/-]+)/\n    \2: \1/g'

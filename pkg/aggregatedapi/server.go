@@ -12,10 +12,12 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	openapinamer "k8s.io/apiserver/pkg/endpoints/openapi"
+	"k8s.io/apiserver/pkg/features"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	"k8s.io/apiserver/pkg/server/dynamiccertificates"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	"k8s.io/apiserver/pkg/util/compatibility"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	openapicommon "k8s.io/kube-openapi/pkg/common"
 )
 
@@ -47,11 +49,28 @@ func NewOptions(codec runtime.Codec) *genericoptions.RecommendedOptions {
 	// Only kube-apiserver's aggregator and health probes talk to this port; both
 	// speak TLS 1.3, so nothing older is offered.
 	opts.SecureServing.MinTLSVersion = "VersionTLS13"
+	// kube-apiserver already applies priority and fairness to every request before
+	// its aggregator proxies it here; queueing it a second time adds latency and
+	// CPU, and the informers it needs cost memory. The max-in-flight limits of the
+	// generic server still bound concurrency.
+	opts.Features.EnablePriorityAndFairness = false
 	return opts
 }
 
 // New builds the server and installs its API groups. It does not start it.
 func New(c Config) (*genericapiserver.GenericAPIServer, error) {
+	// The only TCP client of an aggregated server is kube-apiserver's aggregator,
+	// authenticated by its front-proxy certificate; the user it names in request
+	// headers is often anonymous (every TokenCredentialRequest is). The mitigation
+	// would close the aggregator's connection after each such request, making every
+	// request pay a new TLS handshake, so it is off here. kube-apiserver applies it
+	// to the actual anonymous clients in front.
+	err := utilfeature.DefaultMutableFeatureGate.SetFromMap(map[string]bool{
+		string(features.UnauthenticatedHTTP2DOSMitigation): false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("could not configure feature gates: %w", err)
+	}
 	c.Options.SecureServing.ServerCert.GeneratedCert = c.ServingCert
 	if errs := c.Options.Validate(); len(errs) > 0 {
 		return nil, fmt.Errorf("invalid server options: %v", errs)

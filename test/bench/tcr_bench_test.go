@@ -4,6 +4,8 @@ package bench
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"encoding/base64"
 	"sort"
 	"sync"
@@ -14,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 
@@ -34,10 +37,12 @@ func BenchmarkTokenCredentialRequest(b *testing.B) {
 	if _, err := h.Kubectl(context.Background(), "apply", "--server-side", "-f", "../../artifacts/crds"); err != nil {
 		b.Fatal(err)
 	}
-	c := testlib.StartConcierge(b, h, testlib.ConciergeOptions{})
+	c := testlib.StartConcierge(b, h, testlib.ConciergeOptions{LogLevel: "info"})
 	token := readyAuthenticator(b, h)
 
-	client := conciergeclientset.NewForConfigOrDie(rest.AnonymousClientConfig(h.AdminConfig))
+	anonymous := rest.AnonymousClientConfig(h.AdminConfig)
+	anonymous.QPS = -1 // no client-side rate limit: measure the servers
+	client := conciergeclientset.NewForConfigOrDie(anonymous)
 	request := &loginv1alpha1.TokenCredentialRequest{Spec: loginv1alpha1.TokenCredentialRequestSpec{
 		Token: token,
 		Authenticator: corev1.TypedLocalObjectReference{
@@ -58,6 +63,7 @@ func BenchmarkTokenCredentialRequest(b *testing.B) {
 	for _, concurrency := range []int{1, 16} {
 		b.Run(map[int]string{1: "sequential", 16: "concurrency16"}[concurrency], func(b *testing.B) {
 			send() // warm up connections and caches
+			profile := maybeProfile(b, h, c, concurrency)
 			cpuBefore, _ := cpuTime(c.Pid())
 			latencies := make([]time.Duration, 0, b.N)
 			var mu sync.Mutex
@@ -87,6 +93,11 @@ func BenchmarkTokenCredentialRequest(b *testing.B) {
 			cpuAfter, _ := cpuTime(c.Pid())
 			rss, _ := rssMiB(c.Pid())
 
+			if profile != nil {
+				if err := <-profile; err != nil {
+					b.Fatal(err)
+				}
+			}
 			sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 			b.ReportMetric(ms(latencies[len(latencies)/2]), "p50-ms")
@@ -141,3 +152,37 @@ func readyAuthenticator(b *testing.B, h *harness.Harness) string {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// maybeProfile fetches a 5-second CPU profile of the Concierge while the
+// concurrent run goes on, when $PINNIPED_BENCH_CPUPROFILE names a file for it.
+func maybeProfile(b *testing.B, h *harness.Harness, c *testlib.Concierge, concurrency int) <-chan error {
+	path := os.Getenv("PINNIPED_BENCH_CPUPROFILE")
+	if path == "" || concurrency != 1 {
+		return nil
+	}
+	done := make(chan error, 1)
+	go func() {
+		// The admin's client certificate authenticates directly against the
+		// Concierge, which trusts the cluster's client CA.
+		cfg := rest.CopyConfig(h.AdminConfig)
+		cfg.Host = fmt.Sprintf("https://127.0.0.1:%d", c.Port)
+		cfg.TLSClientConfig.Insecure, cfg.TLSClientConfig.CAData = true, nil
+		client, err := rest.UnversionedRESTClientFor(withCodec(cfg))
+		if err != nil {
+			done <- err
+			return
+		}
+		data, err := client.Get().AbsPath("/debug/pprof/profile").Param("seconds", "5").DoRaw(context.Background())
+		if err == nil {
+			err = os.WriteFile(path, data, 0o600)
+		}
+		done <- err
+	}()
+	b.Logf("writing a CPU profile of the Concierge to %s", path)
+	return done
+}
+
+func withCodec(cfg *rest.Config) *rest.Config {
+	cfg.NegotiatedSerializer = scheme.Codecs.WithoutConversion()
+	return cfg
+}

@@ -44,6 +44,8 @@ type Concierge struct {
 type ConciergeOptions struct {
 	// ExtraConfig is appended to the generated pinniped.yaml.
 	ExtraConfig string
+	// LogLevel is the Concierge's log level; default debug.
+	LogLevel string
 }
 
 // StartConcierge installs artifacts/concierge (without its Deployment and Service)
@@ -98,6 +100,10 @@ func StartConciergeInDir(h *harness.Harness, dir string, opts ConciergeOptions) 
 	if err := exposeOnLoopback(ctx, h, c.Port); err != nil {
 		return nil, err
 	}
+	logLevel := opts.LogLevel
+	if logLevel == "" {
+		logLevel = "debug"
+	}
 	configPath := filepath.Join(dir, "pinniped.yaml")
 	config := fmt.Sprintf(`namespace: %s
 aggregatedAPIServerPort: %d
@@ -108,8 +114,8 @@ names:
 signingKey:
   certFile: %s
   keyFile: %s
-logLevel: debug
-%s`, ConciergeNamespace, c.Port, conciergeService, h.ClusterCACertPath, h.ClusterCAKeyPath, opts.ExtraConfig)
+logLevel: %s
+%s`, ConciergeNamespace, c.Port, conciergeService, h.ClusterCACertPath, h.ClusterCAKeyPath, logLevel, opts.ExtraConfig)
 	if err := os.WriteFile(configPath, []byte(config), 0o600); err != nil {
 		return nil, fmt.Errorf("could not write config: %w", err)
 	}
