@@ -4,9 +4,9 @@ package bench
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os"
-	"encoding/base64"
 	"sort"
 	"sync"
 	"testing"
