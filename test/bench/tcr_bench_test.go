@@ -135,10 +135,11 @@ func readyAuthenticator(b *testing.B, h *harness.Harness) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-		a, err := client.Get(ctx, "bench", metav1.GetOptions{})
-		return err == nil && a.Status.Phase == authenticationv1alpha1.JWTAuthenticatorPhaseReady, nil
-	})
+	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true,
+		func(ctx context.Context) (bool, error) {
+			a, err := client.Get(ctx, "bench", metav1.GetOptions{})
+			return err == nil && a.Status.Phase == authenticationv1alpha1.JWTAuthenticatorPhaseReady, nil
+		})
 	if err != nil {
 		b.Fatal("the JWTAuthenticator did not become ready:", err)
 	}

@@ -29,7 +29,8 @@ func (h *Harness) publishClusterInfo() error {
 		ObjectMeta: metav1.ObjectMeta{Name: "cluster-info", Namespace: metav1.NamespacePublic},
 		Data:       map[string]string{"kubeconfig": string(kubeconfig)},
 	}
-	if _, err := h.Client().CoreV1().ConfigMaps(metav1.NamespacePublic).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+	_, err = h.Client().CoreV1().ConfigMaps(metav1.NamespacePublic).Create(ctx, cm, metav1.CreateOptions{})
+	if err != nil {
 		return fmt.Errorf("could not create kube-public/cluster-info: %w", err)
 	}
 	return nil

@@ -56,7 +56,8 @@ func TestConciergeClaims(t *testing.T) {
 		claims["groups"] = "only-group"
 		resp := exchange(t, sign(t, keys[jose.ES256], claims), "JWTAuthenticator", "string-group-issuer")
 		require.NotNil(t, resp.Status.Credential)
-		require.Equal(t, []string{"only-group"}, parseCert(t, resp.Status.Credential.ClientCertificateData).Subject.Organization)
+		cert := parseCert(t, resp.Status.Credential.ClientCertificateData)
+		require.Equal(t, []string{"only-group"}, cert.Subject.Organization)
 	})
 
 	t.Run("email_username_requires_verified_email", func(t *testing.T) {
@@ -117,10 +118,11 @@ func TestConciergeWebhookAuthenticator(t *testing.T) {
 	}, metav1.CreateOptions{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = client.Delete(context.Background(), "corp-webhook", metav1.DeleteOptions{}) })
-	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-		w, err := client.Get(ctx, "corp-webhook", metav1.GetOptions{})
-		return err == nil && w.Status.Phase == authenticationv1alpha1.WebhookAuthenticatorPhaseReady, nil
-	})
+	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true,
+		func(ctx context.Context) (bool, error) {
+			w, err := client.Get(ctx, "corp-webhook", metav1.GetOptions{})
+			return err == nil && w.Status.Phase == authenticationv1alpha1.WebhookAuthenticatorPhaseReady, nil
+		})
 	require.NoError(t, err)
 
 	resp := exchange(t, "static-token-of-alice", "WebhookAuthenticator", "corp-webhook")

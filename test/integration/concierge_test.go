@@ -61,10 +61,11 @@ func createJWTAuthenticator(
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = client.Delete(context.Background(), name, metav1.DeleteOptions{}) })
 	var last *authenticationv1alpha1.JWTAuthenticator
-	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-		last, err = client.Get(ctx, created.Name, metav1.GetOptions{})
-		return err == nil && last.Status.Phase == authenticationv1alpha1.JWTAuthenticatorPhaseReady, nil
-	})
+	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true,
+		func(ctx context.Context) (bool, error) {
+			last, err = client.Get(ctx, created.Name, metav1.GetOptions{})
+			return err == nil && last.Status.Phase == authenticationv1alpha1.JWTAuthenticatorPhaseReady, nil
+		})
 	require.NoError(t, err, "JWTAuthenticator %s is not Ready: %+v", name, last)
 	return last
 }

@@ -43,6 +43,8 @@ func (*REST) List(context.Context, *metainternalversion.ListOptions) (runtime.Ob
 }
 
 // ConvertToTable renders requests for kubectl.
-func (r *REST) ConvertToTable(ctx context.Context, obj runtime.Object, tableOptions runtime.Object) (*metav1.Table, error) {
+func (r *REST) ConvertToTable(
+	ctx context.Context, obj runtime.Object, tableOptions runtime.Object,
+) (*metav1.Table, error) {
 	return r.tableConvertor.ConvertToTable(ctx, obj, tableOptions)
 }
