@@ -6,79 +6,24 @@ import (
 	"context"
 	"fmt"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/klog/v2"
 
 	authenticationv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/authentication/v1alpha1"
-	"github.com/sealworks/pinniped/pkg/cabundle"
 	"github.com/sealworks/pinniped/pkg/conditions"
+	"github.com/sealworks/pinniped/pkg/controller/authenticator"
 )
 
-var everything = labels.Everything()
-
-// outcome is the result of validating one object.
-type outcome struct {
-	// conditions are every condition but Ready.
-	conditions []metav1.Condition
-	// built is a new authenticator to load, nil when none was built.
-	built *cachedAuthenticator
-	// retry is set when a check failed in a way that may go away by itself.
-	retry error
-}
-
-// sync brings one object's cache entry and status in line with its spec:
-//  1. an object that is gone loses its cache entry;
-//  2. the spec is validated, reusing the loaded authenticator when its config is the same;
-//  3. a failing object loses its cache entry at once;
-//  4. the status is written when it changed;
-//  5. only then is a newly built authenticator loaded, so that the cache never holds
-//     an authenticator whose status could not be reported.
-func (c *Controller) sync(ctx context.Context, name string) error {
-	key := cacheKey(name)
-	obj, err := c.lister.Get(name)
-	if apierrors.IsNotFound(err) {
-		c.cache.Delete(key)
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("could not get WebhookAuthenticator %q: %w", name, err)
-	}
-
-	result := c.validate(ctx, obj)
-
-	if !conditions.AllTrue(result.conditions) && c.cache.Get(key) != nil {
-		c.cache.Delete(key)
-		klog.InfoS("unloaded authenticator of invalid object", "webhookAuthenticator", klog.KObj(obj))
-	}
-
-	if err := c.updateStatus(ctx, obj, result.conditions); err != nil {
-		if result.built != nil {
-			result.built.Close()
-		}
-		if apierrors.IsNotFound(err) {
-			c.cache.Delete(key)
-			return nil
-		}
-		return err
-	}
-
-	if result.built != nil {
-		c.cache.Store(key, result.built)
-		klog.InfoS("loaded authenticator", "webhookAuthenticator", klog.KObj(obj), "endpoint", obj.Spec.Endpoint)
-	}
-	return result.retry
-}
-
-// validate runs the checks in dependency order; a check whose prerequisite failed is
+// check runs the checks in dependency order; a check whose prerequisite failed is
 // reported as Unknown instead of run.
-func (c *Controller) validate(ctx context.Context, obj *authenticationv1alpha1.WebhookAuthenticator) outcome {
-	bundle, tlsCondition := c.resolver.Resolve("spec.tls", tlsSource(obj.Spec.TLS))
+func (c *Controller) check(
+	ctx context.Context, obj *authenticationv1alpha1.WebhookAuthenticator,
+) authenticator.Outcome {
+	bundle, tlsCondition := c.resolver.Resolve("spec.tls", authenticator.TLSSource(obj.Spec.TLS))
 	ep, endpointCondition := validateEndpoint(obj.Spec.Endpoint, c.proxy)
-	out := outcome{conditions: []metav1.Condition{tlsCondition, endpointCondition}}
-	if !conditions.AllTrue(out.conditions) {
-		return out.skipped(authenticationv1alpha1.ConditionWebhookConnectionValid,
+	out := authenticator.Outcome{Conditions: []metav1.Condition{tlsCondition, endpointCondition}}
+	if !conditions.AllTrue(out.Conditions) {
+		return out.Skipped(authenticationv1alpha1.ConditionWebhookConnectionValid,
 			authenticationv1alpha1.ConditionAuthenticatorValid)
 	}
 
@@ -90,38 +35,26 @@ func (c *Controller) validate(ctx context.Context, obj *authenticationv1alpha1.W
 		if ep.proxied {
 			connection = msgConnectionProxied
 		}
-		return out.passed(
+		return out.Passed(
 			conditions.True(authenticationv1alpha1.ConditionWebhookConnectionValid, connection),
 			conditions.True(authenticationv1alpha1.ConditionAuthenticatorValid, msgAuthenticatorValid))
 	}
 
 	connectionCondition, err := probe(ctx, ep, bundle.Pool)
-	out.conditions = append(out.conditions, connectionCondition)
+	out.Conditions = append(out.Conditions, connectionCondition)
 	if err != nil {
 		if retryable(err) {
-			out.retry = err
+			out.Retry = err
 		}
-		return out.skipped(authenticationv1alpha1.ConditionAuthenticatorValid)
+		return out.Skipped(authenticationv1alpha1.ConditionAuthenticatorValid)
 	}
 
 	built, authenticatorCondition := newAuthenticator(cfg, bundle.Pool, c.proxy)
-	out.conditions = append(out.conditions, authenticatorCondition)
-	out.built = built
-	return out
-}
-
-// skipped adds Unknown conditions for checks that could not run.
-func (o outcome) skipped(types ...string) outcome {
-	for _, t := range types {
-		o.conditions = append(o.conditions, conditions.Unknown(t))
+	out.Conditions = append(out.Conditions, authenticatorCondition)
+	if built != nil {
+		out.Built = built
 	}
-	return o
-}
-
-// passed adds conditions for checks that passed.
-func (o outcome) passed(passed ...metav1.Condition) outcome {
-	o.conditions = append(o.conditions, passed...)
-	return o
+	return out
 }
 
 // updateStatus writes the conditions, the Ready summary and the phase when any of them
@@ -149,16 +82,4 @@ func (c *Controller) updateStatus(ctx context.Context, obj *authenticationv1alph
 	default:
 		return fmt.Errorf("could not update status of WebhookAuthenticator %q: %w", obj.Name, err)
 	}
-}
-
-// tlsSource converts the API's TLS spec to a CA source.
-func tlsSource(spec *authenticationv1alpha1.TLSSpec) *cabundle.Source {
-	if spec == nil {
-		return nil
-	}
-	src := &cabundle.Source{Data: spec.CertificateAuthorityData}
-	if ref := spec.CertificateAuthorityDataSource; ref != nil {
-		src.Ref = &cabundle.Ref{Kind: string(ref.Kind), Name: ref.Name, Key: ref.Key}
-	}
-	return src
 }
