@@ -55,7 +55,9 @@ func newControllers(
 	if err != nil {
 		return nil, fmt.Errorf("could not build kubernetes client: %w", err)
 	}
-	pinniped, err := conciergeclientset.NewForConfig(kubeConfig)
+	// The generated clients speak the default groups; the middleware renames them
+	// when the installation uses another suffix.
+	pinniped, err := conciergeclientset.NewForConfig(groupsuffix.WithSuffix(kubeConfig, cfg.APIGroupSuffix))
 	if err != nil {
 		return nil, fmt.Errorf("could not build concierge client: %w", err)
 	}
