@@ -18,7 +18,8 @@ func TestReplaceAndUnreplace(t *testing.T) {
 	}{
 		{"concierge_login", "login.concierge.pinniped.dev", "example.io", "login.concierge.example.io", true},
 		{"supervisor_idp", "idp.supervisor.pinniped.dev", "auth.corp.example", "idp.supervisor.auth.corp.example", true},
-		{"default_suffix_is_identity", "config.concierge.pinniped.dev", "pinniped.dev", "config.concierge.pinniped.dev", true},
+		{"default_suffix_is_identity", "config.concierge.pinniped.dev", "pinniped.dev",
+			"config.concierge.pinniped.dev", true},
 		{"core_group_untouched", "", "example.io", "", false},
 		{"foreign_group_untouched", "rbac.authorization.k8s.io", "example.io", "rbac.authorization.k8s.io", false},
 		{"look_alike_untouched", "login.concierge.notpinniped.dev", "example.io", "login.concierge.notpinniped.dev", false},
@@ -58,7 +59,8 @@ func TestValidate(t *testing.T) {
 	tests := []struct{ suffix, wantErr string }{
 		{suffix: "pinniped.dev"},
 		{suffix: "auth.corp.example"},
-		{suffix: "example", wantErr: `invalid API group suffix "example": must have at least two DNS labels, like example.com`},
+		{suffix: "example", wantErr: `invalid API group suffix "example": ` +
+			"must have at least two DNS labels, like example.com"},
 		{suffix: "", wantErr: `invalid API group suffix "": ` +
 			`a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', ` +
 			`and must start and end with an alphanumeric character (e.g. 'example.com', ` +

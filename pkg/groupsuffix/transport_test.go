@@ -30,7 +30,8 @@ func TestWithSuffix(t *testing.T) {
 	config := WithSuffix(&rest.Config{Host: server.URL}, "example.io")
 	client, err := rest.HTTPClientFor(config)
 	require.NoError(t, err)
-	req, err := http.NewRequest(http.MethodPost, server.URL+"/apis/login.concierge.pinniped.dev/v1alpha1/tokencredentialrequests",
+	path := "/apis/login.concierge.pinniped.dev/v1alpha1/tokencredentialrequests"
+	req, err := http.NewRequest(http.MethodPost, server.URL+path,
 		strings.NewReader(`{"apiVersion":"login.concierge.pinniped.dev/v1alpha1","kind":"TokenCredentialRequest",`+
 			`"spec":{"token":"t","authenticator":{"apiGroup":"authentication.concierge.pinniped.dev",`+
 			`"kind":"JWTAuthenticator","name":"a"}}}`))
