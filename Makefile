@@ -28,7 +28,7 @@ lint: ## gofmt and go vet.
 	$(GO) vet ./...
 
 .PHONY: tools
-tools: ## Build kube-apiserver, etcd and kubectl into bin/ (skipped when up to date).
+tools: ## Build kube-apiserver, etcd, kubectl and dex into bin/ (skipped when up to date).
 	hack/build-tools.sh
 
 .PHONY: test
