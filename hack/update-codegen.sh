@@ -54,7 +54,10 @@ rm -rf "$root/artifacts/crds"
 go tool controller-gen crd:crdVersions=v1 paths="${paths%;}" output:crd:artifacts:config=artifacts/crds
 
 # kustomize reads only files at or below a kustomization's directory, so the
-# Concierge's kustomize base carries a copy of its CRDs.
+# Concierge's and the Supervisor's kustomize bases each carry a copy of their CRDs.
 rm -rf "$root/artifacts/concierge/crds"
 mkdir -p "$root/artifacts/concierge/crds"
 cp "$root"/artifacts/crds/*.concierge.pinniped.dev_*.yaml "$root/artifacts/concierge/crds/"
+rm -rf "$root/artifacts/supervisor/crds"
+mkdir -p "$root/artifacts/supervisor/crds"
+cp "$root"/artifacts/crds/*.supervisor.pinniped.dev_*.yaml "$root/artifacts/supervisor/crds/"

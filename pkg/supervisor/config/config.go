@@ -1,0 +1,128 @@
+// Copyright 2026 the pinniped authors. SPDX-License-Identifier: Apache-2.0
+
+// Package config reads the Supervisor's configuration file (pinniped.yaml).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/sealworks/pinniped/pkg/groupsuffix"
+)
+
+// Config is the Supervisor's configuration file.
+type Config struct {
+	// APIGroupSuffix renames every Pinniped API group; default pinniped.dev.
+	APIGroupSuffix string `json:"apiGroupSuffix,omitempty"`
+	// Namespace is where the Supervisor finds its FederationDomains, identity providers
+	// and Secrets. Empty means $POD_NAMESPACE, else the pod's namespace (downward API).
+	Namespace string `json:"namespace,omitempty"`
+	// Names of the objects the Supervisor reads.
+	Names Names `json:"names"`
+	// Endpoints are where the Supervisor listens.
+	Endpoints Endpoints `json:"endpoints,omitempty"`
+	// Log configures logging.
+	Log Log `json:"log,omitempty"`
+}
+
+// Names are the names of objects in the Supervisor's namespace.
+type Names struct {
+	// DefaultTLSCertificateSecret is a kubernetes.io/tls Secret served to clients whose
+	// SNI matches no FederationDomain with its own TLS Secret.
+	DefaultTLSCertificateSecret string `json:"defaultTLSCertificateSecret"`
+}
+
+// Endpoints are the Supervisor's listeners.
+type Endpoints struct {
+	// HTTPS is the listener of every FederationDomain and of /healthz.
+	HTTPS *Endpoint `json:"https,omitempty"`
+}
+
+// Endpoint is one listener.
+type Endpoint struct {
+	// Network is "tcp", the only network supported so far.
+	Network string `json:"network,omitempty"`
+	// Address is host:port; an empty host means every interface.
+	Address string `json:"address,omitempty"`
+}
+
+// Log configures logging.
+type Log struct {
+	// Level is info (default), debug, trace or all.
+	Level string `json:"level,omitempty"`
+}
+
+const (
+	// NetworkTCP is the only listener network supported.
+	NetworkTCP = "tcp"
+	// DefaultHTTPSAddress is where the HTTPS listener binds when none is configured.
+	DefaultHTTPSAddress = ":8443"
+)
+
+// FromPath reads, defaults and validates a configuration file.
+func FromPath(path string) (*Config, error) {
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read config file: %w", err)
+	}
+	return Parse(content)
+}
+
+// Parse defaults and validates configuration YAML. Unknown fields are refused,
+// so a typo is an error instead of a silently ignored setting.
+func Parse(content []byte) (*Config, error) {
+	var c Config
+	if err := yaml.UnmarshalStrict(content, &c); err != nil {
+		return nil, fmt.Errorf("could not parse config file: %w", err)
+	}
+	c.setDefaults()
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf("invalid config file: %w", err)
+	}
+	return &c, nil
+}
+
+func (c *Config) setDefaults() {
+	if c.APIGroupSuffix == "" {
+		c.APIGroupSuffix = groupsuffix.Default
+	}
+	if c.Endpoints.HTTPS == nil {
+		c.Endpoints.HTTPS = &Endpoint{}
+	}
+	if c.Endpoints.HTTPS.Network == "" {
+		c.Endpoints.HTTPS.Network = NetworkTCP
+	}
+	if c.Endpoints.HTTPS.Address == "" {
+		c.Endpoints.HTTPS.Address = DefaultHTTPSAddress
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if err := groupsuffix.Validate(c.APIGroupSuffix); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Names.DefaultTLSCertificateSecret == "" {
+		errs = append(errs, errors.New("names.defaultTLSCertificateSecret is required"))
+	}
+	https := c.Endpoints.HTTPS
+	if https.Network != NetworkTCP {
+		errs = append(errs, fmt.Errorf("endpoints.https.network must be tcp, not %q", https.Network))
+	}
+	if _, _, err := net.SplitHostPort(https.Address); err != nil {
+		errs = append(errs, fmt.Errorf("endpoints.https.address must be host:port: %w", err))
+	}
+	switch c.Log.Level {
+	case "info", "debug", "trace", "all":
+	default:
+		errs = append(errs, fmt.Errorf("log.level must be info, debug, trace or all, not %q", c.Log.Level))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,142 @@
+// Copyright 2026 the pinniped authors. SPDX-License-Identifier: Apache-2.0
+
+// Package server runs the Supervisor: one HTTPS listener serving the endpoints of
+// every FederationDomain, and the controllers that feed it.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	restclient "k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/component-base/logs"
+	"k8s.io/klog/v2"
+
+	"github.com/sealworks/pinniped/pkg/supervisor/config"
+)
+
+const (
+	// readHeaderTimeout bounds how long a client may take to send its headers, so that
+	// slow clients cannot hold connections open.
+	readHeaderTimeout = 10 * time.Second
+	// shutdownTimeout is how long requests in flight may finish after a stop signal.
+	shutdownTimeout = time.Minute
+)
+
+// Options are the Supervisor's command-line settings.
+type Options struct {
+	// ConfigPath is the configuration file (pinniped.yaml).
+	ConfigPath string
+	// Kubeconfig, when set, is used instead of the in-cluster configuration, so the
+	// Supervisor can run as a plain process next to a cluster.
+	Kubeconfig string
+	// DownwardAPIPath is where the pod's namespace file is mounted.
+	DownwardAPIPath string
+}
+
+// Run starts the Supervisor and blocks until ctx is done or the server fails.
+func Run(ctx context.Context, opts Options) error {
+	cfg, err := config.FromPath(opts.ConfigPath)
+	if err != nil {
+		return err
+	}
+	namespace, err := resolveNamespace(cfg, opts.DownwardAPIPath)
+	if err != nil {
+		return err
+	}
+	kubeConfig, err := restConfig(opts.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	if err := setLogLevel(cfg.Log.Level); err != nil {
+		return err
+	}
+	klog.InfoS("starting supervisor", "namespace", namespace, "apiGroupSuffix", cfg.APIGroupSuffix,
+		"address", cfg.Endpoints.HTTPS.Address)
+
+	ctrl, err := newControllers(kubeConfig, cfg, namespace)
+	if err != nil {
+		return err
+	}
+	listener, err := net.Listen(cfg.Endpoints.HTTPS.Network, cfg.Endpoints.HTTPS.Address)
+	if err != nil {
+		return fmt.Errorf("could not listen on %s: %w", cfg.Endpoints.HTTPS.Address, err)
+	}
+	server := &http.Server{
+		Handler:           ctrl.certs.guard(ctrl.endpoints),
+		ReadHeaderTimeout: readHeaderTimeout,
+		TLSConfig: &tls.Config{
+			MinVersion:     tls.VersionTLS12,
+			GetCertificate: ctrl.certs.GetCertificate,
+			NextProtos:     []string{"h2", "http/1.1"},
+		},
+		ErrorLog: klog.NewStandardLogger("INFO"),
+	}
+
+	go ctrl.run(ctx)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- server.ServeTLS(listener, "", "") }()
+	klog.InfoS("serving https", "address", listener.Addr().String())
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("could not serve https: %w", err)
+	case <-ctx.Done():
+	}
+	// Stop accepting connections first, then let requests in flight finish.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := server.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("could not shut down https server: %w", err)
+	}
+	klog.InfoS("supervisor stopped")
+	return nil
+}
+
+// resolveNamespace returns the namespace of the configuration, else the pod's.
+func resolveNamespace(cfg *config.Config, downwardAPIPath string) (string, error) {
+	if cfg.Namespace != "" {
+		return cfg.Namespace, nil
+	}
+	if ns := os.Getenv("POD_NAMESPACE"); ns != "" {
+		return ns, nil
+	}
+	content, err := os.ReadFile(filepath.Join(downwardAPIPath, "namespace"))
+	if err != nil {
+		return "", fmt.Errorf("no namespace in the config file or $POD_NAMESPACE, and could not read the pod's: %w", err)
+	}
+	return strings.TrimSpace(string(content)), nil
+}
+
+func restConfig(kubeconfig string) (*restclient.Config, error) {
+	if kubeconfig == "" {
+		c, err := restclient.InClusterConfig()
+		if err != nil {
+			return nil, fmt.Errorf("could not load in-cluster configuration (use --kubeconfig outside a cluster): %w", err)
+		}
+		return c, nil
+	}
+	c, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("could not load kubeconfig %q: %w", kubeconfig, err)
+	}
+	return c, nil
+}
+
+// setLogLevel maps the configuration's log level to klog verbosity.
+func setLogLevel(level string) error {
+	verbosity := map[string]string{"info": "0", "debug": "4", "trace": "6", "all": "10"}[level]
+	if _, err := logs.GlogSetter(verbosity); err != nil {
+		return fmt.Errorf("could not set log level %q: %w", level, err)
+	}
+	return nil
+}

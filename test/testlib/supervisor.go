@@ -1,0 +1,183 @@
+// Copyright 2026 the pinniped authors. SPDX-License-Identifier: Apache-2.0
+
+package testlib
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	authenticationv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/sealworks/pinniped/test/harness"
+)
+
+const (
+	// SupervisorNamespace is where artifacts/supervisor installs the Supervisor.
+	SupervisorNamespace = "pinniped-supervisor"
+	// SupervisorDefaultTLSSecret is the default TLS Secret named by the configuration.
+	SupervisorDefaultTLSSecret = "pinniped-supervisor-default-tls-certificate"
+	supervisorSA               = "pinniped-supervisor"
+)
+
+// Supervisor is a Supervisor process serving a harness cluster.
+type Supervisor struct {
+	// Port is the HTTPS port on 127.0.0.1.
+	Port    int
+	LogPath string
+	process *harness.Process
+}
+
+// SupervisorOptions change how the Supervisor is configured.
+type SupervisorOptions struct {
+	// ExtraConfig is appended to the generated pinniped.yaml.
+	ExtraConfig string
+	// LogLevel is the Supervisor's log level; default debug.
+	LogLevel string
+}
+
+// StartSupervisor installs artifacts/supervisor (without its Deployment) on the
+// cluster and runs the Supervisor binary on 127.0.0.1 with the ServiceAccount and
+// RBAC of those manifests. It waits for /healthz and stops the process when the
+// test ends.
+func StartSupervisor(t testing.TB, h *harness.Harness, opts SupervisorOptions) *Supervisor {
+	t.Helper()
+	s, err := StartSupervisorInDir(h, t.TempDir(), opts)
+	if s != nil {
+		t.Cleanup(func() {
+			s.Stop()
+			if t.Failed() {
+				t.Logf("===== supervisor log (last 80 lines) =====\n%s", s.Logs())
+			}
+		})
+	}
+	if err != nil {
+		t.Fatalf("could not start the Supervisor: %v", err)
+	}
+	return s
+}
+
+// StartSupervisorInDir is StartSupervisor for callers that manage the life of the
+// process themselves; dir keeps its configuration and log. Call Stop when done.
+func StartSupervisorInDir(h *harness.Harness, dir string, opts SupervisorOptions) (*Supervisor, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	binary, err := Binary("pinniped-supervisor")
+	if err != nil {
+		return nil, err
+	}
+	root, err := harness.RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	overlay := filepath.Join(root, "test/testlib/supervisor-loopback")
+	if _, err := h.Kubectl(ctx, "apply", "--server-side", "-k", overlay); err != nil {
+		return nil, err
+	}
+	kubeconfig, err := supervisorKubeconfig(ctx, h, dir)
+	if err != nil {
+		return nil, err
+	}
+
+	ports, err := harness.FreePorts(1)
+	if err != nil {
+		return nil, err
+	}
+	s := &Supervisor{Port: ports[0], LogPath: filepath.Join(dir, "supervisor.log")}
+	logLevel := opts.LogLevel
+	if logLevel == "" {
+		logLevel = "debug"
+	}
+	configPath := filepath.Join(dir, "supervisor.yaml")
+	config := fmt.Sprintf(`namespace: %s
+names:
+  defaultTLSCertificateSecret: %s
+endpoints:
+  https:
+    network: tcp
+    address: 127.0.0.1:%d
+log:
+  level: %s
+%s`, SupervisorNamespace, SupervisorDefaultTLSSecret, s.Port, logLevel, opts.ExtraConfig)
+	if err := os.WriteFile(configPath, []byte(config), 0o600); err != nil {
+		return nil, fmt.Errorf("could not write config: %w", err)
+	}
+
+	s.process, err = harness.StartProcess("pinniped-supervisor", s.LogPath, binary,
+		"--config", configPath, "--kubeconfig", kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.waitHealthy(ctx); err != nil {
+		return s, fmt.Errorf("%w\n%s", err, s.Logs())
+	}
+	return s, nil
+}
+
+// waitHealthy polls /healthz, which answers even on the bootstrap certificate.
+func (s *Supervisor) waitHealthy(ctx context.Context) error {
+	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // only liveness is checked
+	}}
+	url := fmt.Sprintf("https://127.0.0.1:%d/healthz", s.Port)
+	for {
+		resp, err := client.Get(url)
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		if !s.process.Running() {
+			return fmt.Errorf("supervisor exited before it was healthy")
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("supervisor was not healthy in time: %w", ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// Logs returns the tail of the Supervisor's log.
+func (s *Supervisor) Logs() string { return harness.Tail(s.LogPath, 80) }
+
+// Stop stops the process; safe to call more than once.
+func (s *Supervisor) Stop() { s.process.Stop(10 * time.Second) }
+
+// Pid returns the process ID.
+func (s *Supervisor) Pid() int { return s.process.Pid() }
+
+// Running reports whether the process is still alive.
+func (s *Supervisor) Running() bool { return s.process.Running() }
+
+// supervisorKubeconfig writes a kubeconfig that authenticates as the Supervisor's
+// ServiceAccount, so the process has exactly the RBAC of artifacts/.
+func supervisorKubeconfig(ctx context.Context, h *harness.Harness, dir string) (string, error) {
+	expiry := int64(24 * 60 * 60)
+	token, err := h.Client().CoreV1().ServiceAccounts(SupervisorNamespace).CreateToken(ctx, supervisorSA,
+		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry}},
+		metav1.CreateOptions{})
+	if err != nil {
+		return "", fmt.Errorf("could not create a token for the supervisor service account: %w", err)
+	}
+	config := clientcmdapi.NewConfig()
+	config.Clusters["cluster"] = &clientcmdapi.Cluster{Server: h.URL, CertificateAuthorityData: h.ClusterCA.Bundle()}
+	config.AuthInfos["supervisor"] = &clientcmdapi.AuthInfo{Token: token.Status.Token}
+	config.Contexts["supervisor"] = &clientcmdapi.Context{Cluster: "cluster", AuthInfo: "supervisor"}
+	config.CurrentContext = "supervisor"
+	path := filepath.Join(dir, "supervisor.kubeconfig")
+	if err := clientcmd.WriteToFile(*config, path); err != nil {
+		return "", fmt.Errorf("could not write kubeconfig: %w", err)
+	}
+	return path, nil
+}
