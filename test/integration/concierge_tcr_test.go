@@ -176,25 +176,74 @@ func TestConciergeRefusesBadTokens(t *testing.T) {
 	require.NoError(t, err)
 
 	publicKeyPEM := publicKeyPEMOf(t, keys[jose.RS256])
+	const noKeyVerifies = "oidc: verify token: failed to verify signature: " +
+		"no signing key of the issuer verifies the token: "
 	tests := []struct {
-		name  string
-		token string
-		kind  string
-		authn string
+		name   string
+		token  string
+		kind   string
+		authn  string
+		reason string // the start of the reason in the Concierge's log
 	}{
-		{name: "expired", token: sign(t, keys[jose.ES256], with("exp", time.Now().Add(-time.Minute).Unix()))},
-		{name: "nbf_in_future", token: sign(t, keys[jose.ES256], with("nbf", time.Now().Add(10*time.Minute).Unix()))},
-		{name: "wrong_audience", token: sign(t, keys[jose.ES256], with("aud", []string{"workload2"}))},
-		{name: "wrong_issuer", token: sign(t, keys[jose.ES256], with("iss", "https://evil.example.com"))},
-		{name: "issuer_trailing_slash", token: sign(t, keys[jose.ES256], with("iss", issuer.URL+"/"))},
-		{name: "hs256_with_public_key_as_secret", token: hmacToken(t, good(), publicKeyPEM)},
-		{name: "alg_none", token: unsignedToken(t, good())},
-		{name: "signed_by_another_key_with_same_kid", token: sign(t, strangerKey, good())},
-		{name: "unknown_kid", token: sign(t, unknownKid, good())},
-		{name: "garbage", token: "not.a.jwt"},
-		{name: "one_mebibyte", token: strings.Repeat("A", 1<<20)},
-		{name: "unknown_authenticator", token: sign(t, keys[jose.ES256], good()), authn: "no-such-authenticator"},
-		{name: "wrong_kind", token: sign(t, keys[jose.ES256], good()), kind: "WebhookAuthenticator"},
+		{
+			name:   "expired",
+			token:  sign(t, keys[jose.ES256], with("exp", time.Now().Add(-time.Minute).Unix())),
+			reason: "oidc: verify token: oidc: token is expired",
+		},
+		{
+			name:   "nbf_in_future",
+			token:  sign(t, keys[jose.ES256], with("nbf", time.Now().Add(10*time.Minute).Unix())),
+			reason: "oidc: verify token: oidc: current time",
+		},
+		{
+			name:   "wrong_audience",
+			token:  sign(t, keys[jose.ES256], with("aud", []string{"workload2"})),
+			reason: `oidc: verify token: oidc: expected audience \"workload1-4a2f\"`,
+		},
+		{
+			name:   "wrong_issuer",
+			token:  sign(t, keys[jose.ES256], with("iss", "https://evil.example.com")),
+			reason: `token issuer \"https://evil.example.com\" is not the authenticator's issuer`,
+		},
+		{
+			name:   "issuer_trailing_slash",
+			token:  sign(t, keys[jose.ES256], with("iss", issuer.URL+"/")),
+			reason: `token issuer \"` + issuer.URL + `/\" is not the authenticator's issuer`,
+		},
+		{
+			name:   "hs256_with_public_key_as_secret",
+			token:  hmacToken(t, good(), publicKeyPEM),
+			reason: "oidc: verify token: oidc: id token signed with unsupported algorithm",
+		},
+		{
+			name:   "alg_none",
+			token:  unsignedToken(t, good()),
+			reason: "oidc: verify token: oidc: id token signed with unsupported algorithm",
+		},
+		{
+			name:   "signed_by_another_key_with_same_kid",
+			token:  sign(t, strangerKey, good()),
+			reason: noKeyVerifies + `the signature does not verify with key \"key-ES256\"`,
+		},
+		{
+			name:   "unknown_kid",
+			token:  sign(t, unknownKid, good()),
+			reason: noKeyVerifies + `key \"never-published\" is not in the issuer's key set`,
+		},
+		{name: "garbage", token: "not.a.jwt", reason: "token is not a JWT"},
+		{name: "one_mebibyte", token: strings.Repeat("A", 1<<20), reason: "token is not a JWT"},
+		{
+			name:   "unknown_authenticator",
+			token:  sign(t, keys[jose.ES256], good()),
+			authn:  "no-such-authenticator",
+			reason: "no such authenticator",
+		},
+		{
+			name:   "wrong_kind",
+			token:  sign(t, keys[jose.ES256], good()),
+			kind:   "WebhookAuthenticator",
+			reason: "no such authenticator",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,6 +262,8 @@ func TestConciergeRefusesBadTokens(t *testing.T) {
 			}, 5*time.Second, 50*time.Millisecond, "no log line names the token by its hash")
 			log, _ := os.ReadFile(c.LogPath)
 			require.NotContains(t, string(log), tt.token[:min(len(tt.token), 60)], "the token itself is logged")
+			line := logLine(string(log), `tokenID="`+tokenID+`"`)
+			require.Contains(t, line, `reason="`+tt.reason, "the log does not say why")
 		})
 	}
 
@@ -297,4 +348,15 @@ func unsignedToken(t *testing.T, claims oidcissuer.Claims) string {
 	require.NoError(t, err)
 	enc := base64.RawURLEncoding.EncodeToString
 	return enc([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc(payload) + "."
+}
+
+// logLine returns the last line of a log that contains marker.
+func logLine(log, marker string) string {
+	lines := strings.Split(log, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], marker) {
+			return lines[i]
+		}
+	}
+	return ""
 }

@@ -26,6 +26,9 @@ const (
 	// the key set be fetched again. Without a bound, anyone could make the Concierge
 	// fetch the issuer's keys once per garbage token.
 	refetchInterval = 10 * time.Second
+
+	// maxLoggedKeyID bounds how much of an attacker-chosen kid goes into an error.
+	maxLoggedKeyID = 64
 )
 
 // errNoKeyVerifies means none of the issuer's keys verifies a token's signature, even
@@ -78,11 +81,16 @@ func (k *remoteKeySet) VerifySignature(ctx context.Context, jwt string) ([]byte,
 	}
 	// Only a key the cache does not have can appear by fetching again: a bad signature
 	// under a known kid is refused without spending a fetch that a rotation may need.
+	kid := header.KeyID
+	if len(kid) > maxLoggedKeyID {
+		kid = kid[:maxLoggedKeyID] + "..."
+	}
 	if header.KeyID != "" && hasKeyID(keys, header.KeyID) {
-		return nil, errNoKeyVerifies
+		return nil, fmt.Errorf("%w: the signature does not verify with key %q", errNoKeyVerifies, kid)
 	}
 	if !k.limiter.Allow() {
-		return nil, errNoKeyVerifies
+		return nil, fmt.Errorf("%w: key %q is unknown, and the key set was fetched again less than %s ago",
+			errNoKeyVerifies, kid, refetchInterval)
 	}
 	if err := k.refetch(ctx, generation); err != nil {
 		return nil, fmt.Errorf("%w: %w", errNoKeyVerifies, err)
@@ -91,7 +99,7 @@ func (k *remoteKeySet) VerifySignature(ctx context.Context, jwt string) ([]byte,
 	if payload, ok := verifyWith(jws, keys, header.KeyID, header.Algorithm); ok {
 		return payload, nil
 	}
-	return nil, errNoKeyVerifies
+	return nil, fmt.Errorf("%w: key %q is not in the issuer's key set", errNoKeyVerifies, kid)
 }
 
 // current returns the cached keys and how many fetches produced them.

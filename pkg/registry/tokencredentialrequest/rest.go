@@ -91,8 +91,15 @@ func (r *REST) Create(
 		return nil, err
 	}
 	tokenID := hashToken(req.Spec.Token)
-	logger := klog.FromContext(ctx).WithValues("tokenID", tokenID,
-		"authenticatorKind", req.Spec.Authenticator.Kind, "authenticatorName", req.Spec.Authenticator.Name)
+	ref := req.Spec.Authenticator
+	apiGroup := ""
+	if ref.APIGroup != nil {
+		apiGroup = *ref.APIGroup
+	}
+	// The reference comes from anonymous clients: it is logged, but never at a length
+	// that lets a request fill the log.
+	logger := klog.FromContext(ctx).WithValues("tokenID", tokenID, "authenticatorAPIGroup", limit(apiGroup),
+		"authenticatorKind", limit(ref.Kind), "authenticatorName", limit(ref.Name))
 
 	userInfo, err := r.authenticator.AuthenticateToken(ctx, r.cacheKey(req), req.Spec.Token)
 	if err != nil {
@@ -191,4 +198,15 @@ func failed() *login.TokenCredentialRequest {
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// maxLoggedLength bounds client-supplied strings in log lines; Kubernetes names are
+// at most 253 characters.
+const maxLoggedLength = 253
+
+func limit(s string) string {
+	if len(s) <= maxLoggedLength {
+		return s
+	}
+	return s[:maxLoggedLength] + "..."
 }
