@@ -228,7 +228,7 @@ func TestConciergeRefusesBadTokens(t *testing.T) {
 		{
 			name:   "unknown_kid",
 			token:  sign(t, unknownKid, good()),
-			reason: noKeyVerifies + `key \"never-published\" is not in the issuer's key set`,
+			reason: noKeyVerifies + `no key of the issuer's key set verifies key \"never-published\"`,
 		},
 		{name: "garbage", token: "not.a.jwt", reason: "token is not a JWT"},
 		{name: "one_mebibyte", token: strings.Repeat("A", 1<<20), reason: "token is not a JWT"},

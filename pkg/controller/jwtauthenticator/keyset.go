@@ -81,16 +81,12 @@ func (k *remoteKeySet) VerifySignature(ctx context.Context, jwt string) ([]byte,
 	}
 	// Only a key the cache does not have can appear by fetching again: a bad signature
 	// under a known kid is refused without spending a fetch that a rotation may need.
-	kid := header.KeyID
-	if len(kid) > maxLoggedKeyID {
-		kid = kid[:maxLoggedKeyID] + "..."
-	}
 	if header.KeyID != "" && hasKeyID(keys, header.KeyID) {
-		return nil, fmt.Errorf("%w: the signature does not verify with key %q", errNoKeyVerifies, kid)
+		return nil, fmt.Errorf("%w: the signature does not verify with %s", errNoKeyVerifies, keyName(header.KeyID))
 	}
 	if !k.limiter.Allow() {
-		return nil, fmt.Errorf("%w: key %q is unknown, and the key set was fetched again less than %s ago",
-			errNoKeyVerifies, kid, refetchInterval)
+		return nil, fmt.Errorf("%w: no cached key verifies %s, and the key set was fetched again less than %s ago",
+			errNoKeyVerifies, keyName(header.KeyID), refetchInterval)
 	}
 	if err := k.refetch(ctx, generation); err != nil {
 		return nil, fmt.Errorf("%w: %w", errNoKeyVerifies, err)
@@ -99,7 +95,18 @@ func (k *remoteKeySet) VerifySignature(ctx context.Context, jwt string) ([]byte,
 	if payload, ok := verifyWith(jws, keys, header.KeyID, header.Algorithm); ok {
 		return payload, nil
 	}
-	return nil, fmt.Errorf("%w: key %q is not in the issuer's key set", errNoKeyVerifies, kid)
+	return nil, fmt.Errorf("%w: no key of the issuer's key set verifies %s", errNoKeyVerifies, keyName(header.KeyID))
+}
+
+// keyName names the key a token asks for in an error, bounding the attacker-chosen kid.
+func keyName(kid string) string {
+	if kid == "" {
+		return "a token without kid"
+	}
+	if len(kid) > maxLoggedKeyID {
+		kid = kid[:maxLoggedKeyID] + "..."
+	}
+	return fmt.Sprintf("key %q", kid)
 }
 
 // current returns the cached keys and how many fetches produced them.

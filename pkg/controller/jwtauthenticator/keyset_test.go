@@ -136,20 +136,23 @@ func TestKeySetVerifySignature(t *testing.T) {
 	unknown := newKey(t, jose.ES256)
 	forged := signJWT(t, jose.ES256, jose.JSONWebKey{Key: unknown, KeyID: "first"}, claims)
 	_, err = keys.VerifySignature(ctx, forged)
-	require.EqualError(t, err, "no signing key of the issuer verifies the token")
+	require.EqualError(t, err, "no signing key of the issuer verifies the token: "+
+		"the signature does not verify with key \"first\"")
 	require.Equal(t, int32(2), issuer.jwksHits.Load())
 
 	// Right after a refetch, a token with an unknown kid is refused without another
 	// fetch: the refetch rate is bounded.
 	unknownKID := signJWT(t, jose.ES256, jose.JSONWebKey{Key: unknown, KeyID: "third"}, claims)
 	_, err = keys.VerifySignature(ctx, unknownKID)
-	require.EqualError(t, err, "no signing key of the issuer verifies the token")
+	require.EqualError(t, err, "no signing key of the issuer verifies the token: no cached key verifies key \"third\", "+
+		"and the key set was fetched again less than 10s ago")
 	require.Equal(t, int32(2), issuer.jwksHits.Load())
 
 	// When a refetch is allowed, it happens, and a token the issuer did not sign still fails.
 	keys.limiter = rate.NewLimiter(rate.Inf, 1)
 	_, err = keys.VerifySignature(ctx, unknownKID)
-	require.EqualError(t, err, "no signing key of the issuer verifies the token")
+	require.EqualError(t, err, "no signing key of the issuer verifies the token: "+
+		"no key of the issuer's key set verifies key \"third\"")
 	require.Equal(t, int32(3), issuer.jwksHits.Load())
 
 	// A token without kid is tried against every key.
@@ -165,7 +168,8 @@ func TestKeySetVerifySignature(t *testing.T) {
 	}
 	keys.limiter = rate.NewLimiter(0, 0)
 	_, err = keys.VerifySignature(ctx, issuer.sign(t, "first", claims))
-	require.EqualError(t, err, "no signing key of the issuer verifies the token")
+	require.EqualError(t, err, "no signing key of the issuer verifies the token: "+
+		"the signature does not verify with key \"first\"")
 
 	// An HMAC token keyed with the public key never verifies.
 	pub := issuer.keys["first"].signer.Public().(*ecdsa.PublicKey)
@@ -173,7 +177,8 @@ func TestKeySetVerifySignature(t *testing.T) {
 	require.NoError(t, err)
 	hmac := signJWT(t, jose.HS256, jose.JSONWebKey{Key: der, KeyID: "first"}, claims)
 	_, err = keys.VerifySignature(ctx, hmac)
-	require.EqualError(t, err, "no signing key of the issuer verifies the token")
+	require.EqualError(t, err, "no signing key of the issuer verifies the token: no cached key verifies "+
+		"a token without kid, and the key set was fetched again less than 10s ago")
 
 	_, err = keys.VerifySignature(ctx, "not-a-jwt")
 	require.EqualError(t, err, "malformed jwt: go-jose/go-jose: compact JWS format must have three parts")

@@ -43,7 +43,9 @@ func (c *Controller) check(
 }
 
 // build probes the issuer and builds a new authenticator for a config.
-func (c *Controller) build(ctx context.Context, cfg config, bundle *cabundle.Bundle, out authenticator.Outcome) authenticator.Outcome {
+func (c *Controller) build(
+	ctx context.Context, cfg config, bundle *cabundle.Bundle, out authenticator.Outcome,
+) authenticator.Outcome {
 	client := newHTTPClient(bundle.Pool)
 	ctx, cancel := context.WithTimeout(ctx, httpTimeout)
 	defer cancel()
