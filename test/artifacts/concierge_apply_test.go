@@ -101,14 +101,14 @@ func checkAccess(ctx context.Context, t *testing.T, h *harness.Harness) {
 		{verb: "watch", group: admission, resource: "validatingadmissionpolicybindings", allowed: true},
 		{verb: "list", group: admission, resource: "mutatingadmissionpolicies", allowed: true},
 		{verb: "watch", group: admission, resource: "mutatingadmissionpolicybindings", allowed: true},
-		{verb: "list", group: "flowcontrol.apiserver.k8s.io", resource: "flowschemas", allowed: true},
-		{verb: "watch", group: "flowcontrol.apiserver.k8s.io", resource: "prioritylevelconfigurations", allowed: true},
 		{verb: "create", group: "authentication.k8s.io", resource: "tokenreviews", allowed: true},
 		{verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews", allowed: true},
 		{verb: "get", resource: "configmaps", namespace: "kube-system", name: "extension-apiserver-authentication",
 			allowed: true},
 		// Serving certificate.
-		{verb: "patch", group: "apiregistration.k8s.io", resource: "apiservices", allowed: true},
+		{verb: "patch", group: "apiregistration.k8s.io", resource: "apiservices",
+			name: "v1alpha1.login.concierge.pinniped.dev", allowed: true},
+		{verb: "watch", group: "apiregistration.k8s.io", resource: "apiservices", allowed: true},
 		{verb: "create", resource: "secrets", namespace: ns, allowed: true},
 		{verb: "delete", resource: "secrets", namespace: ns, allowed: true},
 		{verb: "watch", resource: "configmaps", namespace: ns, allowed: true},
@@ -118,8 +118,16 @@ func checkAccess(ctx context.Context, t *testing.T, h *harness.Harness) {
 		{verb: "update", group: cfg, resource: "credentialissuers", subresource: "status", allowed: true},
 		// Authenticators.
 		{verb: "watch", group: authn, resource: "jwtauthenticators", allowed: true},
-		{verb: "patch", group: authn, resource: "webhookauthenticators", subresource: "status", allowed: true},
-		// Nothing more.
+		{verb: "update", group: authn, resource: "webhookauthenticators", subresource: "status", allowed: true},
+		// Nothing more: no priority and fairness (off in the aggregated server), no
+		// writes the code does not make.
+		{verb: "list", group: "flowcontrol.apiserver.k8s.io", resource: "flowschemas"},
+		{verb: "patch", group: "apiregistration.k8s.io", resource: "apiservices", name: "v1.apps"},
+		{verb: "update", group: "apiregistration.k8s.io", resource: "apiservices"},
+		{verb: "patch", group: authn, resource: "jwtauthenticators", subresource: "status"},
+		{verb: "patch", group: cfg, resource: "credentialissuers", subresource: "status"},
+		{verb: "patch", resource: "secrets", namespace: ns},
+		{verb: "update", resource: "secrets", namespace: ns},
 		{verb: "get", resource: "secrets", namespace: "kube-system"},
 		{verb: "list", resource: "secrets", namespace: "default"},
 		{verb: "create", resource: "configmaps", namespace: ns},

@@ -49,7 +49,11 @@ func TestConciergeDeployment(t *testing.T) {
 		Path: "/healthz", Port: intstr.FromInt32(10250), Scheme: corev1.URISchemeHTTPS,
 	}}
 	require.Equal(t, healthz, c.LivenessProbe.ProbeHandler)
-	require.Equal(t, healthz, c.ReadinessProbe.ProbeHandler)
+	// Ready only once the informers synced, so a new replica knows the authenticators.
+	readyz := corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
+		Path: "/readyz", Port: intstr.FromInt32(10250), Scheme: corev1.URISchemeHTTPS,
+	}}
+	require.Equal(t, readyz, c.ReadinessProbe.ProbeHandler)
 	require.Equal(t, []corev1.VolumeMount{
 		{Name: "config", MountPath: "/etc/config", ReadOnly: true},
 		{Name: "podinfo", MountPath: "/etc/podinfo", ReadOnly: true},

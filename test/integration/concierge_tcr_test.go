@@ -5,12 +5,15 @@ package integration
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -30,6 +33,7 @@ import (
 	loginv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/login/v1alpha1"
 	"github.com/sealworks/pinniped/test/harness"
 	"github.com/sealworks/pinniped/test/oidcissuer"
+	"github.com/sealworks/pinniped/test/testlib"
 )
 
 const audience = "workload1-4a2f"
@@ -68,8 +72,33 @@ func sign(t *testing.T, key *oidcissuer.Key, claims oidcissuer.Claims) string {
 }
 
 func TestConciergeAPIDiscovery(t *testing.T) {
-	startConcierge(t)
+	c := startConcierge(t)
 	ctx := context.Background()
+
+	t.Run("readyz_includes_informer_sync", func(t *testing.T) {
+		secret, err := cluster.Client().CoreV1().Secrets(testlib.ConciergeNamespace).Get(ctx,
+			"pinniped-concierge-api-tls-serving-certificate", metav1.GetOptions{})
+		require.NoError(t, err)
+		pool := x509.NewCertPool()
+		require.True(t, pool.AppendCertsFromPEM(secret.Data["caCertificate"]))
+		client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{
+			RootCAs: pool, ServerName: "pinniped-concierge-api.pinniped-concierge.svc", MinVersion: tls.VersionTLS13,
+		}}}
+		// The aggregator does not wait for readiness; the informers sync a moment later.
+		var status int
+		var body []byte
+		require.Eventually(t, func() bool {
+			resp, err := client.Get(fmt.Sprintf("https://127.0.0.1:%d/readyz?verbose", c.Port))
+			if err != nil {
+				return false
+			}
+			defer func() { _ = resp.Body.Close() }()
+			status = resp.StatusCode
+			body, err = io.ReadAll(resp.Body)
+			return err == nil && status == http.StatusOK
+		}, 30*time.Second, 100*time.Millisecond, "readyz: %d %s", status, body)
+		require.Contains(t, string(body), "[+]concierge-informers-synced ok")
+	})
 
 	out, err := cluster.Kubectl(ctx, "api-resources", "--api-group=login.concierge.pinniped.dev")
 	require.NoError(t, err)

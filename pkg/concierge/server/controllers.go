@@ -5,8 +5,12 @@ package server
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"net/http"
+	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -42,8 +46,12 @@ type servingCertProvider = *servingcert.Provider
 // controllers is every controller of the Concierge, with the informers they share.
 type controllers struct {
 	servingCert servingCertProvider
+	// synced is set once every informer has its first full list, so that /readyz
+	// keeps a new replica out of rotation until it knows the authenticators.
+	synced atomic.Bool
 
 	informerStarters []func(stop <-chan struct{})
+	informerWaiters  []func(stop <-chan struct{}) map[reflect.Type]bool
 	runners          []func(ctx context.Context)
 }
 
@@ -75,6 +83,9 @@ func newControllers(
 		informerStarters: []func(<-chan struct{}){
 			ownNamespace.Start, pinnipedInformers.Start, aggregatorInformers.Start,
 		},
+		informerWaiters: []func(<-chan struct{}) map[reflect.Type]bool{
+			ownNamespace.WaitForCacheSync, pinnipedInformers.WaitForCacheSync, aggregatorInformers.WaitForCacheSync,
+		},
 	}
 
 	var apiServices []string
@@ -105,6 +116,7 @@ func newControllers(
 		return nil, err
 	}
 	c.informerStarters = append(c.informerStarters, issuer.informers.Start)
+	c.informerWaiters = append(c.informerWaiters, issuer.informers.WaitForCacheSync)
 
 	jwt, err := jwtauthenticator.New(jwtauthenticator.Options{
 		Client:            pinniped,
@@ -195,6 +207,18 @@ func (c *controllers) run(ctx context.Context) {
 	for _, start := range c.informerStarters {
 		start(ctx.Done())
 	}
+	go func() {
+		for _, wait := range c.informerWaiters {
+			for informer, ok := range wait(ctx.Done()) {
+				if !ok {
+					klog.InfoS("informer did not sync", "type", informer.String())
+					return
+				}
+			}
+		}
+		c.synced.Store(true)
+		klog.InfoS("concierge informers synced")
+	}()
 	var wg sync.WaitGroup
 	for _, run := range c.runners {
 		wg.Add(1)
@@ -205,4 +229,13 @@ func (c *controllers) run(ctx context.Context) {
 	}
 	klog.InfoS("concierge controllers started")
 	wg.Wait()
+}
+
+// readyCheck fails until the informers have synced. The authenticators are
+// loaded by the controllers moments later.
+func (c *controllers) readyCheck(*http.Request) error {
+	if !c.synced.Load() {
+		return errors.New("the concierge's informers have not synced yet")
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
+	"k8s.io/apiserver/pkg/server/healthz"
 	restclient "k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/component-base/logs"
@@ -79,6 +80,9 @@ func Run(ctx context.Context, opts Options) error {
 	server, err := newAPIServer(cfg, opts, ctrl.servingCert, cache, signer)
 	if err != nil {
 		return err
+	}
+	if err := server.AddReadyzChecks(healthz.NamedCheck("concierge-informers-synced", ctrl.readyCheck)); err != nil {
+		return fmt.Errorf("could not add readiness check: %w", err)
 	}
 	server.AddPostStartHookOrDie("start-controllers", func(hookCtx genericapiserver.PostStartHookContext) error {
 		go ctrl.run(hookCtx)
