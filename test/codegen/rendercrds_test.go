@@ -21,13 +21,14 @@ func TestRenderCRDsCommand(t *testing.T) {
 		return string(out), err
 	}
 
-	out, err := run("--suffix", "example.io", "artifacts/crds/authentication.concierge.pinniped.dev_jwtauthenticators.yaml")
+	const crd = "artifacts/crds/authentication.concierge.pinniped.dev_jwtauthenticators.yaml"
+	out, err := run("--suffix", "example.io", crd)
 	require.NoError(t, err, out)
 	require.Contains(t, out, "\n  name: jwtauthenticators.authentication.concierge.example.io\n")
 	require.Contains(t, out, "\n  group: authentication.concierge.example.io\n")
 	require.NotContains(t, out, "group: authentication.concierge.pinniped.dev")
 
-	out, err = run("--suffix", "nodots", "artifacts/crds/authentication.concierge.pinniped.dev_jwtauthenticators.yaml")
+	out, err = run("--suffix", "nodots", crd)
 	require.Error(t, err)
 	require.Contains(t, out, `render-crds: artifacts/crds/authentication.concierge.pinniped.dev_jwtauthenticators.yaml: `+
 		`invalid API group suffix "nodots": must have at least two DNS labels, like example.com`)
