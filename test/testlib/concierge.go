@@ -10,11 +10,8 @@ import (
 	"testing"
 	"time"
 
-	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	aggregatorclient "k8s.io/kube-aggregator/pkg/client/clientset_generated/clientset"
 
 	"github.com/sealworks/pinniped/test/harness"
@@ -87,7 +84,8 @@ func StartConciergeInDir(h *harness.Harness, dir string, opts ConciergeOptions) 
 	if _, err := h.Kubectl(ctx, "apply", "--server-side", "-k", overlay); err != nil {
 		return nil, err
 	}
-	kubeconfig, err := serviceAccountKubeconfig(ctx, h, dir)
+	kubeconfig, err := serviceAccountKubeconfig(ctx, h, ConciergeNamespace, conciergeSA,
+		filepath.Join(dir, "concierge.kubeconfig"))
 	if err != nil {
 		return nil, err
 	}
@@ -144,28 +142,6 @@ func (c *Concierge) Pid() int { return c.process.Pid() }
 
 // Running reports whether the process is still alive.
 func (c *Concierge) Running() bool { return c.process.Running() }
-
-// serviceAccountKubeconfig writes a kubeconfig that authenticates as the
-// Concierge's ServiceAccount, so the process has exactly the RBAC of artifacts/.
-func serviceAccountKubeconfig(ctx context.Context, h *harness.Harness, dir string) (string, error) {
-	expiry := int64(24 * 60 * 60)
-	token, err := h.Client().CoreV1().ServiceAccounts(ConciergeNamespace).CreateToken(ctx, conciergeSA,
-		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry}},
-		metav1.CreateOptions{})
-	if err != nil {
-		return "", fmt.Errorf("could not create a token for the concierge service account: %w", err)
-	}
-	config := clientcmdapi.NewConfig()
-	config.Clusters["cluster"] = &clientcmdapi.Cluster{Server: h.URL, CertificateAuthorityData: h.ClusterCA.Bundle()}
-	config.AuthInfos["concierge"] = &clientcmdapi.AuthInfo{Token: token.Status.Token}
-	config.Contexts["concierge"] = &clientcmdapi.Context{Cluster: "cluster", AuthInfo: "concierge"}
-	config.CurrentContext = "concierge"
-	path := filepath.Join(dir, "concierge.kubeconfig")
-	if err := clientcmd.WriteToFile(*config, path); err != nil {
-		return "", fmt.Errorf("could not write kubeconfig: %w", err)
-	}
-	return path, nil
-}
 
 // exposeOnLoopback points the Concierge's Service at 127.0.0.1:port (there is no
 // kube-proxy) and the APIServices at that port.

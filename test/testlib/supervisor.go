@@ -12,11 +12,6 @@ import (
 	"testing"
 	"time"
 
-	authenticationv1 "k8s.io/api/authentication/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
-
 	"github.com/sealworks/pinniped/test/harness"
 )
 
@@ -83,7 +78,8 @@ func StartSupervisorInDir(h *harness.Harness, dir string, opts SupervisorOptions
 	if _, err := h.Kubectl(ctx, "apply", "--server-side", "-k", overlay); err != nil {
 		return nil, err
 	}
-	kubeconfig, err := supervisorKubeconfig(ctx, h, dir)
+	kubeconfig, err := serviceAccountKubeconfig(ctx, h, SupervisorNamespace, supervisorSA,
+		filepath.Join(dir, "supervisor.kubeconfig"))
 	if err != nil {
 		return nil, err
 	}
@@ -159,25 +155,3 @@ func (s *Supervisor) Pid() int { return s.process.Pid() }
 
 // Running reports whether the process is still alive.
 func (s *Supervisor) Running() bool { return s.process.Running() }
-
-// supervisorKubeconfig writes a kubeconfig that authenticates as the Supervisor's
-// ServiceAccount, so the process has exactly the RBAC of artifacts/.
-func supervisorKubeconfig(ctx context.Context, h *harness.Harness, dir string) (string, error) {
-	expiry := int64(24 * 60 * 60)
-	token, err := h.Client().CoreV1().ServiceAccounts(SupervisorNamespace).CreateToken(ctx, supervisorSA,
-		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry}},
-		metav1.CreateOptions{})
-	if err != nil {
-		return "", fmt.Errorf("could not create a token for the supervisor service account: %w", err)
-	}
-	config := clientcmdapi.NewConfig()
-	config.Clusters["cluster"] = &clientcmdapi.Cluster{Server: h.URL, CertificateAuthorityData: h.ClusterCA.Bundle()}
-	config.AuthInfos["supervisor"] = &clientcmdapi.AuthInfo{Token: token.Status.Token}
-	config.Contexts["supervisor"] = &clientcmdapi.Context{Cluster: "cluster", AuthInfo: "supervisor"}
-	config.CurrentContext = "supervisor"
-	path := filepath.Join(dir, "supervisor.kubeconfig")
-	if err := clientcmd.WriteToFile(*config, path); err != nil {
-		return "", fmt.Errorf("could not write kubeconfig: %w", err)
-	}
-	return path, nil
-}

@@ -8,9 +8,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
-	"path/filepath"
-	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -18,9 +15,6 @@ import (
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	"k8s.io/apiserver/pkg/server/healthz"
-	restclient "k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
-	"k8s.io/component-base/logs"
 	"k8s.io/klog/v2"
 
 	"github.com/sealworks/pinniped/pkg/aggregatedapi"
@@ -35,6 +29,7 @@ import (
 	"github.com/sealworks/pinniped/pkg/groupsuffix"
 	"github.com/sealworks/pinniped/pkg/registry/tokencredentialrequest"
 	"github.com/sealworks/pinniped/pkg/registry/whoamirequest"
+	"github.com/sealworks/pinniped/pkg/serverenv"
 )
 
 // Options are the Concierge's command-line settings.
@@ -56,15 +51,15 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	namespace, err := resolveNamespace(cfg, opts.DownwardAPIPath)
+	namespace, err := serverenv.Namespace(cfg.Namespace, opts.DownwardAPIPath)
 	if err != nil {
 		return err
 	}
-	kubeConfig, err := restConfig(opts.Kubeconfig)
+	kubeConfig, err := serverenv.RESTConfig(opts.Kubeconfig)
 	if err != nil {
 		return err
 	}
-	if err := setLogLevel(cfg.LogLevel); err != nil {
+	if err := serverenv.SetLogLevel(cfg.LogLevel); err != nil {
 		return err
 	}
 	klog.InfoS("starting concierge", "namespace", namespace, "apiGroupSuffix", cfg.APIGroupSuffix,
@@ -140,43 +135,4 @@ func apiGroup(
 	info := genericapiserver.NewDefaultAPIGroupInfo(group, scheme, metav1.ParameterCodec, codecs)
 	info.VersionedResourcesStorageMap["v1alpha1"] = storage
 	return &info
-}
-
-// resolveNamespace returns the namespace of the configuration, else the pod's.
-func resolveNamespace(cfg *config.Config, downwardAPIPath string) (string, error) {
-	if cfg.Namespace != "" {
-		return cfg.Namespace, nil
-	}
-	if ns := os.Getenv("POD_NAMESPACE"); ns != "" {
-		return ns, nil
-	}
-	content, err := os.ReadFile(filepath.Join(downwardAPIPath, "namespace"))
-	if err != nil {
-		return "", fmt.Errorf("no namespace in the config file or $POD_NAMESPACE, and could not read the pod's: %w", err)
-	}
-	return strings.TrimSpace(string(content)), nil
-}
-
-func restConfig(kubeconfig string) (*restclient.Config, error) {
-	if kubeconfig == "" {
-		c, err := restclient.InClusterConfig()
-		if err != nil {
-			return nil, fmt.Errorf("could not load in-cluster configuration (use --kubeconfig outside a cluster): %w", err)
-		}
-		return c, nil
-	}
-	c, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
-	if err != nil {
-		return nil, fmt.Errorf("could not load kubeconfig %q: %w", kubeconfig, err)
-	}
-	return c, nil
-}
-
-// setLogLevel maps the configuration's log level to klog verbosity.
-func setLogLevel(level string) error {
-	verbosity := map[string]string{"info": "0", "debug": "4", "trace": "6", "all": "10"}[level]
-	if _, err := logs.GlogSetter(verbosity); err != nil {
-		return fmt.Errorf("could not set log level %q: %w", level, err)
-	}
-	return nil
 }

@@ -11,16 +11,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
-	restclient "k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
-	"k8s.io/component-base/logs"
 	"k8s.io/klog/v2"
 
+	"github.com/sealworks/pinniped/pkg/serverenv"
 	"github.com/sealworks/pinniped/pkg/supervisor/config"
 )
 
@@ -49,15 +44,15 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	namespace, err := resolveNamespace(cfg, opts.DownwardAPIPath)
+	namespace, err := serverenv.Namespace(cfg.Namespace, opts.DownwardAPIPath)
 	if err != nil {
 		return err
 	}
-	kubeConfig, err := restConfig(opts.Kubeconfig)
+	kubeConfig, err := serverenv.RESTConfig(opts.Kubeconfig)
 	if err != nil {
 		return err
 	}
-	if err := setLogLevel(cfg.Log.Level); err != nil {
+	if err := serverenv.SetLogLevel(cfg.Log.Level); err != nil {
 		return err
 	}
 	klog.InfoS("starting supervisor", "namespace", namespace, "apiGroupSuffix", cfg.APIGroupSuffix,
@@ -99,44 +94,5 @@ func Run(ctx context.Context, opts Options) error {
 		return fmt.Errorf("could not shut down https server: %w", err)
 	}
 	klog.InfoS("supervisor stopped")
-	return nil
-}
-
-// resolveNamespace returns the namespace of the configuration, else the pod's.
-func resolveNamespace(cfg *config.Config, downwardAPIPath string) (string, error) {
-	if cfg.Namespace != "" {
-		return cfg.Namespace, nil
-	}
-	if ns := os.Getenv("POD_NAMESPACE"); ns != "" {
-		return ns, nil
-	}
-	content, err := os.ReadFile(filepath.Join(downwardAPIPath, "namespace"))
-	if err != nil {
-		return "", fmt.Errorf("no namespace in the config file or $POD_NAMESPACE, and could not read the pod's: %w", err)
-	}
-	return strings.TrimSpace(string(content)), nil
-}
-
-func restConfig(kubeconfig string) (*restclient.Config, error) {
-	if kubeconfig == "" {
-		c, err := restclient.InClusterConfig()
-		if err != nil {
-			return nil, fmt.Errorf("could not load in-cluster configuration (use --kubeconfig outside a cluster): %w", err)
-		}
-		return c, nil
-	}
-	c, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
-	if err != nil {
-		return nil, fmt.Errorf("could not load kubeconfig %q: %w", kubeconfig, err)
-	}
-	return c, nil
-}
-
-// setLogLevel maps the configuration's log level to klog verbosity.
-func setLogLevel(level string) error {
-	verbosity := map[string]string{"info": "0", "debug": "4", "trace": "6", "all": "10"}[level]
-	if _, err := logs.GlogSetter(verbosity); err != nil {
-		return fmt.Errorf("could not set log level %q: %w", level, err)
-	}
 	return nil
 }
