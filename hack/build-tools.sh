@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real components used by tests and the demo into bin/:
-# kube-apiserver (k8s.io/kubernetes), etcd (go.etcd.io/etcd/server/v3) and kubectl
-# (k8s.io/kubectl), at the versions pinned in hack/tools/go.mod, and the Dex OIDC
+# kube-apiserver, kube-controller-manager and kubectl (k8s.io/kubernetes), etcd
+# (go.etcd.io/etcd/server/v3), at the versions pinned in hack/tools/go.mod, and the Dex OIDC
 # provider pinned in hack/tools/dex/go.mod. Cold builds take minutes, so each group
 # is skipped when bin/ already holds binaries built from the same pins (stamps of the
 # go.mod/go.sum files are kept in bin/.tools-stamp and bin/.dex-stamp). The two
@@ -18,12 +18,14 @@ build_control_plane() {
   local stamp
   stamp=$(cd "$tools" && cat go.mod go.sum | sha256sum | cut -d' ' -f1)
   if [ -f "$bin/.tools-stamp" ] && [ "$(cat "$bin/.tools-stamp")" = "$stamp" ] &&
-    [ -x "$bin/kube-apiserver" ] && [ -x "$bin/etcd" ] && [ -x "$bin/kubectl" ]; then
+    [ -x "$bin/kube-apiserver" ] && [ -x "$bin/kube-controller-manager" ] && [ -x "$bin/etcd" ] &&
+    [ -x "$bin/kubectl" ]; then
     echo "control plane tools are up to date in bin/"
     return
   fi
 
-  echo "building kube-apiserver, etcd and kubectl into bin/ (a cold build takes several minutes)"
+  echo "building kube-apiserver, kube-controller-manager, etcd and kubectl into bin/" \
+    "(a cold build takes several minutes)"
   SECONDS=0
   rm -f "$bin/.tools-stamp"
   # Stamp the Kubernetes version into the binaries, as the release build does, so
@@ -35,7 +37,8 @@ build_control_plane() {
   ldflags+=" -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
   ldflags+=" -X k8s.io/client-go/pkg/version.gitVersion=$kube_version"
   (cd "$tools" && go build -ldflags "$ldflags" -o "$bin/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl)
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kubectl)
   (cd "$tools" && go build -o "$bin/etcd" go.etcd.io/etcd/server/v3)
   echo "$stamp" > "$bin/.tools-stamp"
   echo "built control plane tools in ${SECONDS}s"

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -23,10 +24,13 @@ import (
 const (
 	etcdStartTimeout      = 30 * time.Second
 	apiserverStartTimeout = 60 * time.Second
-	serviceClusterIPRange = "10.96.0.0/16"
+	// controllerManagerStartTimeout bounds the wait for kube-controller-manager's
+	// first ClusterRole aggregation.
+	controllerManagerStartTimeout = 60 * time.Second
+	serviceClusterIPRange         = "10.96.0.0/16"
 )
 
-type binaries struct{ etcd, apiserver, kubectl string }
+type binaries struct{ etcd, apiserver, controllerManager, kubectl string }
 
 // BinDir is where hack/tools puts the control-plane binaries: $PINNIPED_BIN_DIR,
 // else bin/ at the root of this repository.
@@ -76,11 +80,12 @@ func findBinaries() (*binaries, error) {
 		return nil, err
 	}
 	b := &binaries{
-		etcd:      filepath.Join(dir, "etcd"),
-		apiserver: filepath.Join(dir, "kube-apiserver"),
-		kubectl:   filepath.Join(dir, "kubectl"),
+		etcd:              filepath.Join(dir, "etcd"),
+		apiserver:         filepath.Join(dir, "kube-apiserver"),
+		controllerManager: filepath.Join(dir, "kube-controller-manager"),
+		kubectl:           filepath.Join(dir, "kubectl"),
 	}
-	for _, path := range []string{b.etcd, b.apiserver, b.kubectl} {
+	for _, path := range []string{b.etcd, b.apiserver, b.controllerManager, b.kubectl} {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("missing %s: run `make tools` to build the control plane binaries: %w", path, err)
 		}
@@ -216,4 +221,44 @@ func (h *Harness) writeKubeconfig(p *pki) error {
 		return fmt.Errorf("could not write kubeconfig: %w", err)
 	}
 	return nil
+}
+
+// startControllerManager runs kube-controller-manager with the admin kubeconfig and
+// waits until its ClusterRole aggregation has filled the view role, the sign that
+// its controllers run.
+func (h *Harness) startControllerManager(binary string, p *pki) error {
+	var err error
+	h.controllerManager, err = StartProcess("kube-controller-manager",
+		filepath.Join(h.Dir, "kube-controller-manager.log"), binary,
+		"--kubeconfig", h.KubeconfigPath,
+		"--authentication-kubeconfig", h.KubeconfigPath,
+		"--authorization-kubeconfig", h.KubeconfigPath,
+		"--bind-address", "127.0.0.1",
+		"--secure-port", "0",
+		"--leader-elect=false",
+		"--use-service-account-credentials=false",
+		"--service-account-private-key-file", p.serviceAccountKey,
+		"--root-ca-file", p.clusterCACert,
+		"--cluster-signing-cert-file", p.clusterCACert,
+		"--cluster-signing-key-file", p.clusterCAKey,
+		"--service-cluster-ip-range", serviceClusterIPRange,
+	)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), controllerManagerStartTimeout)
+	defer cancel()
+	client := h.Client()
+	for ctx.Err() == nil {
+		if !h.controllerManager.Running() {
+			return errors.New("kube-controller-manager exited during startup; see " + h.controllerManager.LogPath)
+		}
+		view, err := client.RbacV1().ClusterRoles().Get(ctx, "view", metav1.GetOptions{})
+		if err == nil && len(view.Rules) > 0 {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("kube-controller-manager did not aggregate the view role within %s; see %s",
+		controllerManagerStartTimeout, h.controllerManager.LogPath)
 }

@@ -29,6 +29,10 @@ type Options struct {
 	AuditLog bool
 	// ExtraAPIServerFlags are appended to kube-apiserver's command line.
 	ExtraAPIServerFlags []string
+	// ControllerManager also runs kube-controller-manager, for tests that need its
+	// controllers: aggregated ClusterRoles such as view and edit, namespace deletion,
+	// garbage collection, ServiceAccount tokens.
+	ControllerManager bool
 }
 
 // Harness is one running control plane.
@@ -49,8 +53,9 @@ type Harness struct {
 	// AuditLogPath is the audit log, when Options.AuditLog is set.
 	AuditLogPath string
 
-	etcd      *Process
-	apiserver *Process
+	etcd              *Process
+	apiserver         *Process
+	controllerManager *Process
 }
 
 // Start brings up a harness for a test, stops it when the test ends and prints the
@@ -110,6 +115,12 @@ func StartInDir(dir string, opts Options) (*Harness, error) {
 		h.Stop()
 		return nil, err
 	}
+	if opts.ControllerManager {
+		if err := h.startControllerManager(bins.controllerManager, p); err != nil {
+			h.Stop()
+			return nil, err
+		}
+	}
 	return h, nil
 }
 
@@ -121,8 +132,11 @@ func (h *Harness) Client() kubernetes.Interface {
 // Stop stops kube-apiserver, then etcd, each first gently and then with a kill
 // when it has not exited in time. It is safe to call more than once.
 func (h *Harness) Stop() {
-	// kube-apiserver goes first: stopping etcd under it makes it log errors and
-	// delay its shutdown.
+	// Clients of kube-apiserver go first, then kube-apiserver: stopping etcd under
+	// it makes it log errors and delay its shutdown.
+	if h.controllerManager != nil {
+		h.controllerManager.Stop(5 * time.Second)
+	}
 	if h.apiserver != nil {
 		h.apiserver.Stop(10 * time.Second)
 	}
@@ -163,7 +177,10 @@ func (h *Harness) waitReady(ctx context.Context) error {
 // failure reports of harnesses that did not finish starting.
 func LogsOf(dir string) string {
 	out := ""
-	for _, name := range []string{"etcd.log", "kube-apiserver.log"} {
+	for _, name := range []string{"etcd.log", "kube-apiserver.log", "kube-controller-manager.log"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			continue
+		}
 		out += fmt.Sprintf("\n===== %s (last 60 lines) =====\n%s", name, Tail(filepath.Join(dir, name), 60))
 	}
 	return out

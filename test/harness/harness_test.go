@@ -144,3 +144,18 @@ func clientFor(t *testing.T, cfg *rest.Config) kubernetes.Interface {
 	require.NoError(t, err)
 	return client
 }
+
+// TestControllerManager: with kube-controller-manager, aggregated roles such as
+// view work, as on a real cluster.
+func TestControllerManager(t *testing.T) {
+	h := harness.Start(t, harness.Options{ControllerManager: true})
+	ctx := context.Background()
+	_, err := h.Kubectl(ctx, "create", "clusterrolebinding", "viewers", "--clusterrole=view", "--group=viewers")
+	require.NoError(t, err)
+	canI := func(args ...string) string {
+		out, _ := h.Kubectl(ctx, append([]string{"auth", "can-i", "--as=someone", "--as-group=viewers"}, args...)...)
+		return strings.TrimSpace(out)
+	}
+	require.Equal(t, "yes", canI("get", "pods"))
+	require.Equal(t, "no", canI("create", "namespaces"))
+}
