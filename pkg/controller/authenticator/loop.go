@@ -10,13 +10,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
@@ -26,6 +24,7 @@ import (
 	"github.com/sealworks/pinniped/pkg/authncache"
 	"github.com/sealworks/pinniped/pkg/cabundle"
 	"github.com/sealworks/pinniped/pkg/conditions"
+	"github.com/sealworks/pinniped/pkg/controller/worker"
 )
 
 // Outcome is the result of checking one object.
@@ -99,19 +98,7 @@ func CacheKey(kind, name string) authncache.Key {
 
 // Run processes the queue until ctx is done.
 func (l *Loop[T]) Run(ctx context.Context) {
-	defer utilruntime.HandleCrash()
-	defer l.queue.ShutDown()
-
-	klog.InfoS("starting controller", "controller", l.kind.Name)
-	defer klog.InfoS("stopped controller", "controller", l.kind.Name)
-	if !cache.WaitForNamedCacheSync(l.kind.Name, ctx.Done(), l.synced...) {
-		return
-	}
-	go wait.UntilWithContext(ctx, func(ctx context.Context) {
-		for l.processNext(ctx) {
-		}
-	}, time.Second)
-	<-ctx.Done()
+	worker.Run(ctx, l.kind.Name, l.queue, l.synced, l.sync, nil)
 }
 
 // sync brings one object's cache entry and status in line with its spec:
@@ -155,23 +142,6 @@ func (l *Loop[T]) sync(ctx context.Context, name string) error {
 		klog.InfoS("loaded authenticator", "kind", l.kind.Name, "name", name)
 	}
 	return result.Retry
-}
-
-func (l *Loop[T]) processNext(ctx context.Context) bool {
-	name, shutdown := l.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer l.queue.Done(name)
-
-	if err := l.sync(ctx, name); err != nil {
-		klog.ErrorS(err, "could not sync, will retry", "controller", l.kind.Name,
-			"name", name, "retries", l.queue.NumRequeues(name))
-		l.queue.AddRateLimited(name)
-		return true
-	}
-	l.queue.Forget(name)
-	return true
 }
 
 func (l *Loop[T]) watch(secrets, configMaps cache.SharedIndexInformer) error {

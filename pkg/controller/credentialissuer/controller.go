@@ -11,20 +11,17 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	corelisters "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/cert"
 	"k8s.io/client-go/util/workqueue"
-	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
 
 	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/config/v1alpha1"
+	"github.com/sealworks/pinniped/pkg/controller/worker"
 	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
 	configinformers "github.com/sealworks/pinniped/pkg/generated/concierge/informers/externalversions/config/v1alpha1"
 	configlisters "github.com/sealworks/pinniped/pkg/generated/concierge/listers/config/v1alpha1"
@@ -135,37 +132,11 @@ func New(
 // when it changes.
 func (c *Controller) Enqueue() { c.queue.Add(queueKey) }
 
-// Run works until ctx is done. It waits for the informers' caches first.
+// Run syncs until the context is done.
 func (c *Controller) Run(ctx context.Context) {
-	defer utilruntime.HandleCrashWithContext(ctx)
-	defer c.queue.ShutDown()
-	logger := klog.FromContext(ctx).WithValues("controller", "credentialissuer",
-		"credentialIssuer", klog.KRef("", c.opts.Name))
-	ctx = klog.NewContext(ctx, logger)
-	logger.Info("starting controller")
-	defer logger.Info("stopping controller")
-	if !cache.WaitForNamedCacheSyncWithContext(ctx, c.synced...) {
-		return
-	}
-	c.Enqueue()
-	go wait.UntilWithContext(ctx, c.runWorker, time.Second)
-	<-ctx.Done()
-}
-
-func (c *Controller) runWorker(ctx context.Context) {
-	for {
-		key, quit := c.queue.Get()
-		if quit {
-			return
-		}
-		if err := c.sync(ctx); err != nil {
-			klog.FromContext(ctx).Error(err, "could not sync credential issuer; will retry")
-			c.queue.AddRateLimited(key)
-		} else {
-			c.queue.Forget(key)
-		}
-		c.queue.Done(key)
-	}
+	worker.Run(ctx, "credentialissuer", c.queue, c.synced,
+		func(ctx context.Context, _ string) error { return c.sync(ctx) },
+		func(context.Context) { c.Enqueue() })
 }
 
 func (c *Controller) handler(filter func(obj any) bool) cache.ResourceEventHandler {

@@ -9,16 +9,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
-	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
 
+	"github.com/sealworks/pinniped/pkg/controller/worker"
 	supervisorclientset "github.com/sealworks/pinniped/pkg/generated/supervisor/clientset/versioned"
 	configinformers "github.com/sealworks/pinniped/pkg/generated/supervisor/informers/externalversions/config/v1alpha1"
 	idpinformers "github.com/sealworks/pinniped/pkg/generated/supervisor/informers/externalversions/idp/v1alpha1"
@@ -142,39 +139,7 @@ func metaOf(obj any) (metav1.Object, error) {
 // Run syncs until the context is done. It waits for the informers first, so that a
 // missing identity provider is never reported while the caches are still filling.
 func (c *Controller) Run(ctx context.Context) {
-	defer utilruntime.HandleCrash()
-	defer c.queue.ShutDown()
-
-	klog.InfoS("starting controller", "controller", controllerName)
-	defer klog.InfoS("stopped controller", "controller", controllerName)
-	if !cache.WaitForNamedCacheSync(controllerName, ctx.Done(), c.synced...) {
-		return
-	}
-	c.queue.Add(syncKey)
-	go wait.UntilWithContext(ctx, c.runWorker, time.Second)
-	<-ctx.Done()
-}
-
-func (c *Controller) runWorker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-// processNext runs one sync. A sync error means a status write failed, which may go
-// away by itself, so the sync is retried with backoff.
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(key)
-
-	if err := c.sync(ctx); err != nil {
-		klog.ErrorS(err, "could not sync, will retry", "controller", controllerName,
-			"retries", c.queue.NumRequeues(key))
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	return true
+	worker.Run(ctx, controllerName, c.queue, c.synced,
+		func(ctx context.Context, _ string) error { return c.sync(ctx) },
+		func(context.Context) { c.queue.Add(syncKey) })
 }

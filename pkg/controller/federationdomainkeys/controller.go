@@ -10,20 +10,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
-	"k8s.io/klog/v2"
 
 	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/config/v1alpha1"
+	"github.com/sealworks/pinniped/pkg/controller/worker"
 	supervisorclientset "github.com/sealworks/pinniped/pkg/generated/supervisor/clientset/versioned"
 	configinformers "github.com/sealworks/pinniped/pkg/generated/supervisor/informers/externalversions/config/v1alpha1"
 	configlisters "github.com/sealworks/pinniped/pkg/generated/supervisor/listers/config/v1alpha1"
@@ -100,41 +97,9 @@ func New(opts Options) (*Controller, error) {
 	return c, nil
 }
 
-// Run syncs until the context is done, after the informers have synced.
+// Run syncs until the context is done.
 func (c *Controller) Run(ctx context.Context) {
-	defer utilruntime.HandleCrash()
-	defer c.queue.ShutDown()
-
-	klog.InfoS("starting controller", "controller", controllerName)
-	defer klog.InfoS("stopped controller", "controller", controllerName)
-	if !cache.WaitForNamedCacheSync(controllerName, ctx.Done(), c.synced...) {
-		return
-	}
-	go wait.UntilWithContext(ctx, c.runWorker, time.Second)
-	<-ctx.Done()
-}
-
-func (c *Controller) runWorker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-// processNext syncs one FederationDomain, retrying with backoff on error.
-func (c *Controller) processNext(ctx context.Context) bool {
-	name, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(name)
-
-	if err := c.sync(ctx, name); err != nil {
-		klog.ErrorS(err, "could not sync, will retry", "controller", controllerName,
-			"federationDomain", klog.KRef(c.namespace, name), "retries", c.queue.NumRequeues(name))
-		c.queue.AddRateLimited(name)
-		return true
-	}
-	c.queue.Forget(name)
-	return true
+	worker.Run(ctx, controllerName, c.queue, c.synced, c.sync, nil)
 }
 
 func (c *Controller) enqueueFD(obj any) {

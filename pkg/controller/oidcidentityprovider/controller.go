@@ -12,15 +12,13 @@ import (
 	"fmt"
 	"time"
 
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
-	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
 
 	"github.com/sealworks/pinniped/pkg/cabundle"
+	"github.com/sealworks/pinniped/pkg/controller/worker"
 	supervisorclientset "github.com/sealworks/pinniped/pkg/generated/supervisor/clientset/versioned"
 	idpinformers "github.com/sealworks/pinniped/pkg/generated/supervisor/informers/externalversions/idp/v1alpha1"
 	idplisters "github.com/sealworks/pinniped/pkg/generated/supervisor/listers/idp/v1alpha1"
@@ -136,43 +134,16 @@ func New(opts Options) (*Controller, error) {
 }
 
 // Run syncs until the context is done. It waits for the informers to sync first, so
-// that a missing object is never mistaken for a deleted one.
+// that a missing object is never mistaken for a deleted one. After a successful sync
+// it looks again when the oldest discovery would age out.
 func (c *Controller) Run(ctx context.Context) {
-	defer utilruntime.HandleCrash()
-	defer c.queue.ShutDown()
-
-	klog.InfoS("starting controller", "controller", controllerName)
-	defer klog.InfoS("stopped controller", "controller", controllerName)
-	if !cache.WaitForNamedCacheSync(controllerName, ctx.Done(), c.synced...) {
-		return
-	}
-	c.queue.Add(syncKey)
-	go wait.UntilWithContext(ctx, c.runWorker, time.Second)
-	<-ctx.Done()
-}
-
-func (c *Controller) runWorker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-// processNext runs one sync. An error means a problem that may pass (an unreachable
-// issuer, a failed status write), so the sync is retried with backoff.
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(key)
-
-	if err := c.sync(ctx); err != nil {
-		klog.ErrorS(err, "could not sync, will retry", "controller", controllerName,
-			"retries", c.queue.NumRequeues(key))
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	// Discoveries age out; look again when the oldest one would.
-	c.queue.AddAfter(key, DiscoveryTTL)
-	return true
+	worker.Run(ctx, controllerName, c.queue, c.synced,
+		func(ctx context.Context, key string) error {
+			if err := c.sync(ctx); err != nil {
+				return err
+			}
+			c.queue.AddAfter(key, DiscoveryTTL)
+			return nil
+		},
+		func(context.Context) { c.queue.Add(syncKey) })
 }

@@ -15,11 +15,8 @@ package servingcert
 import (
 	"context"
 	"fmt"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
@@ -30,6 +27,8 @@ import (
 	aggregatorclient "k8s.io/kube-aggregator/pkg/client/clientset_generated/clientset"
 	apiregistrationinformers "k8s.io/kube-aggregator/pkg/client/informers/externalversions/apiregistration/v1"
 	apiregistrationlisters "k8s.io/kube-aggregator/pkg/client/listers/apiregistration/v1"
+
+	"github.com/sealworks/pinniped/pkg/controller/worker"
 )
 
 // queueKey is the only key of the queue: every event leads to one look at the
@@ -87,23 +86,15 @@ func New(
 	return c, nil
 }
 
-// Run works until ctx is done. It waits for the informers' caches first.
+// Run syncs until the context is done, and checks the certificate's age every
+// CheckInterval even without an event.
 func (c *Controller) Run(ctx context.Context) {
-	defer utilruntime.HandleCrashWithContext(ctx)
-	defer c.queue.ShutDown()
-
-	logger := klog.FromContext(ctx).WithValues("controller", "servingcert", "secret", c.secretRef())
-	ctx = klog.NewContext(ctx, logger)
-	logger.Info("starting controller")
-	defer logger.Info("stopping controller")
-	if !cache.WaitForNamedCacheSyncWithContext(ctx, c.synced...) {
-		return
-	}
-
-	c.queue.Add(queueKey)
-	go wait.UntilWithContext(ctx, c.runWorker, time.Second)
-	go c.tick(ctx)
-	<-ctx.Done()
+	worker.Run(ctx, "servingcert", c.queue, c.synced,
+		func(ctx context.Context, _ string) error { return c.sync(ctx) },
+		func(ctx context.Context) {
+			c.queue.Add(queueKey)
+			go c.tick(ctx)
+		})
 }
 
 // tick re-checks the Secret on the injected clock, so that renewal happens without
@@ -119,27 +110,6 @@ func (c *Controller) tick(ctx context.Context) {
 			c.queue.Add(queueKey)
 		}
 	}
-}
-
-func (c *Controller) runWorker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(key)
-
-	if err := c.sync(ctx); err != nil {
-		klog.FromContext(ctx).Error(err, "could not sync serving certificate; will retry")
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	return true
 }
 
 // handler enqueues the single key for every event on an object that passes filter.

@@ -13,16 +13,14 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
-	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
 
+	"github.com/sealworks/pinniped/pkg/controller/worker"
 	"github.com/sealworks/pinniped/pkg/sessionstore"
 )
 
@@ -115,36 +113,16 @@ func New(opts Options) (*Controller, error) {
 	return c, nil
 }
 
-// Run sweeps until the context is done, after the informer has synced.
+// Run sweeps until the context is done, after the informer has synced. A sweep
+// never fails as a whole: a Secret it could not collect is looked at again by the
+// next sweep.
 func (c *Controller) Run(ctx context.Context) {
-	defer utilruntime.HandleCrash()
-	defer c.queue.ShutDown()
-
-	klog.InfoS("starting controller", "controller", controllerName)
-	defer klog.InfoS("stopped controller", "controller", controllerName)
-	if !cache.WaitForNamedCacheSync(controllerName, ctx.Done(), c.synced) {
-		return
-	}
-	c.queue.Add(sweepKey)
-	go wait.UntilWithContext(ctx, c.runWorker, time.Second)
-	<-ctx.Done()
-}
-
-func (c *Controller) runWorker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-// processNext runs one sweep request. A sweep never fails as a whole: a Secret it
-// could not collect is looked at again by the next sweep.
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(key)
-	c.sync(ctx)
-	return true
+	worker.Run(ctx, controllerName, c.queue, []cache.InformerSynced{c.synced},
+		func(ctx context.Context, _ string) error {
+			c.sync(ctx)
+			return nil
+		},
+		func(context.Context) { c.queue.Add(sweepKey) })
 }
 
 // sync sweeps unless the last sweep was less than SweepInterval ago, and then asks
