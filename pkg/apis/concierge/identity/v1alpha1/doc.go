@@ -4,7 +4,7 @@
 // +k8s:conversion-gen=github.com/sealworks/pinniped/pkg/apis/concierge/identity
 // +k8s:defaulter-gen=TypeMeta
 // +k8s:openapi-gen=true
-// +k8s:openapi-model-package=com.github.sealworks.pinniped.pkg.apis.concierge.identity.v1alpha1
+// +k8s:openapi-model-package=dev.pinniped.concierge.identity.v1alpha1
 // +groupName=identity.concierge.pinniped.dev
 
 // Package v1alpha1 is version v1alpha1 of the Concierge's identity API: a WhoAmIRequest returns the user the API server authenticated.

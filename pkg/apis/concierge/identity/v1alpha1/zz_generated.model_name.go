@@ -9,30 +9,30 @@ package v1alpha1
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in KubernetesUserInfo) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.identity.v1alpha1.KubernetesUserInfo"
+	return "dev.pinniped.concierge.identity.v1alpha1.KubernetesUserInfo"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in UserInfo) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.identity.v1alpha1.UserInfo"
+	return "dev.pinniped.concierge.identity.v1alpha1.UserInfo"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in WhoAmIRequest) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.identity.v1alpha1.WhoAmIRequest"
+	return "dev.pinniped.concierge.identity.v1alpha1.WhoAmIRequest"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in WhoAmIRequestList) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.identity.v1alpha1.WhoAmIRequestList"
+	return "dev.pinniped.concierge.identity.v1alpha1.WhoAmIRequestList"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in WhoAmIRequestSpec) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.identity.v1alpha1.WhoAmIRequestSpec"
+	return "dev.pinniped.concierge.identity.v1alpha1.WhoAmIRequestSpec"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in WhoAmIRequestStatus) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.identity.v1alpha1.WhoAmIRequestStatus"
+	return "dev.pinniped.concierge.identity.v1alpha1.WhoAmIRequestStatus"
 }

@@ -9,25 +9,25 @@ package v1alpha1
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in ClusterCredential) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.login.v1alpha1.ClusterCredential"
+	return "dev.pinniped.concierge.login.v1alpha1.ClusterCredential"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in TokenCredentialRequest) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.login.v1alpha1.TokenCredentialRequest"
+	return "dev.pinniped.concierge.login.v1alpha1.TokenCredentialRequest"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in TokenCredentialRequestList) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.login.v1alpha1.TokenCredentialRequestList"
+	return "dev.pinniped.concierge.login.v1alpha1.TokenCredentialRequestList"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in TokenCredentialRequestSpec) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.login.v1alpha1.TokenCredentialRequestSpec"
+	return "dev.pinniped.concierge.login.v1alpha1.TokenCredentialRequestSpec"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in TokenCredentialRequestStatus) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.concierge.login.v1alpha1.TokenCredentialRequestStatus"
+	return "dev.pinniped.concierge.login.v1alpha1.TokenCredentialRequestStatus"
 }

@@ -4,7 +4,7 @@
 // +k8s:conversion-gen=github.com/sealworks/pinniped/pkg/apis/supervisor/clientsecret
 // +k8s:defaulter-gen=TypeMeta
 // +k8s:openapi-gen=true
-// +k8s:openapi-model-package=com.github.sealworks.pinniped.pkg.apis.supervisor.clientsecret.v1alpha1
+// +k8s:openapi-model-package=dev.pinniped.supervisor.clientsecret.v1alpha1
 // +groupName=clientsecret.supervisor.pinniped.dev
 
 // Package v1alpha1 is version v1alpha1 of the Supervisor's client secret API: an OIDCClientSecretRequest creates or revokes secrets of an OIDCClient.

@@ -9,20 +9,20 @@ package v1alpha1
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in OIDCClientSecretRequest) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.supervisor.clientsecret.v1alpha1.OIDCClientSecretRequest"
+	return "dev.pinniped.supervisor.clientsecret.v1alpha1.OIDCClientSecretRequest"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in OIDCClientSecretRequestList) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.supervisor.clientsecret.v1alpha1.OIDCClientSecretRequestList"
+	return "dev.pinniped.supervisor.clientsecret.v1alpha1.OIDCClientSecretRequestList"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in OIDCClientSecretRequestSpec) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.supervisor.clientsecret.v1alpha1.OIDCClientSecretRequestSpec"
+	return "dev.pinniped.supervisor.clientsecret.v1alpha1.OIDCClientSecretRequestSpec"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in OIDCClientSecretRequestStatus) OpenAPIModelName() string {
-	return "com.github.sealworks.pinniped.pkg.apis.supervisor.clientsecret.v1alpha1.OIDCClientSecretRequestStatus"
+	return "dev.pinniped.supervisor.clientsecret.v1alpha1.OIDCClientSecretRequestStatus"
 }
