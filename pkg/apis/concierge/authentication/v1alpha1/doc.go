@@ -4,5 +4,6 @@
 // +groupName=authentication.concierge.pinniped.dev
 // +versionName=v1alpha1
 
-// Package v1alpha1 is version v1alpha1 of the Concierge's authenticator configuration: JWTAuthenticator and WebhookAuthenticator.
+// Package v1alpha1 is version v1alpha1 of the Concierge's authenticator configuration:
+// JWTAuthenticator and WebhookAuthenticator.
 package v1alpha1

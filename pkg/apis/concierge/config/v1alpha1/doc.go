@@ -4,5 +4,6 @@
 // +groupName=config.concierge.pinniped.dev
 // +versionName=v1alpha1
 
-// Package v1alpha1 is version v1alpha1 of the Concierge's configuration and status: CredentialIssuer.
+// Package v1alpha1 is version v1alpha1 of the Concierge's configuration and status:
+// CredentialIssuer.
 package v1alpha1

@@ -7,5 +7,6 @@
 // +k8s:openapi-model-package=dev.pinniped.concierge.identity.v1alpha1
 // +groupName=identity.concierge.pinniped.dev
 
-// Package v1alpha1 is version v1alpha1 of the Concierge's identity API: a WhoAmIRequest returns the user the API server authenticated.
+// Package v1alpha1 is version v1alpha1 of the Concierge's identity API: a WhoAmIRequest returns the
+// user the API server authenticated.
 package v1alpha1

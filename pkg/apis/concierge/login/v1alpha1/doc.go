@@ -7,5 +7,6 @@
 // +k8s:openapi-model-package=dev.pinniped.concierge.login.v1alpha1
 // +groupName=login.concierge.pinniped.dev
 
-// Package v1alpha1 is version v1alpha1 of the Concierge's credential exchange API: a TokenCredentialRequest trades an external token for a short-lived cluster credential.
+// Package v1alpha1 is version v1alpha1 of the Concierge's credential exchange API: a
+// TokenCredentialRequest trades an external token for a short-lived cluster credential.
 package v1alpha1

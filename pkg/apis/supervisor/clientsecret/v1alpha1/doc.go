@@ -7,5 +7,6 @@
 // +k8s:openapi-model-package=dev.pinniped.supervisor.clientsecret.v1alpha1
 // +groupName=clientsecret.supervisor.pinniped.dev
 
-// Package v1alpha1 is version v1alpha1 of the Supervisor's client secret API: an OIDCClientSecretRequest creates or revokes secrets of an OIDCClient.
+// Package v1alpha1 is version v1alpha1 of the Supervisor's client secret API: an
+// OIDCClientSecretRequest creates or revokes secrets of an OIDCClient.
 package v1alpha1

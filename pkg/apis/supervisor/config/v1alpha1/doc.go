@@ -4,5 +4,6 @@
 // +groupName=config.supervisor.pinniped.dev
 // +versionName=v1alpha1
 
-// Package v1alpha1 is version v1alpha1 of the Supervisor's configuration: FederationDomain and OIDCClient.
+// Package v1alpha1 is version v1alpha1 of the Supervisor's configuration: FederationDomain and
+// OIDCClient.
 package v1alpha1
