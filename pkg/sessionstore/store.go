@@ -139,6 +139,27 @@ func (s *Store) Delete(ctx context.Context, kind Kind, signature string) error {
 	return nil
 }
 
+// DeleteVersion removes an entry only if it is still at resourceVersion, else it
+// fails with ErrConflict; a missing entry is ErrNotFound. Of two callers that read
+// the same entry, only one can delete it, which makes a read-then-delete a
+// one-time use.
+func (s *Store) DeleteVersion(ctx context.Context, kind Kind, signature, resourceVersion string) error {
+	name, err := secretName(kind, signature)
+	if err != nil {
+		return err
+	}
+	if resourceVersion == "" {
+		return fmt.Errorf("%s delete needs a resourceVersion: %w", kind, ErrInvalid)
+	}
+	err = s.secrets.Delete(ctx, name, metav1.DeleteOptions{
+		Preconditions: &metav1.Preconditions{ResourceVersion: &resourceVersion},
+	})
+	if err != nil {
+		return fmt.Errorf("could not delete %s entry: %w", kind, apiError(err))
+	}
+	return nil
+}
+
 // DeleteByLabel removes every entry of a kind whose labels include match, for
 // example every token of a session. match must not be empty, so that a mistake
 // cannot delete every entry of the kind.

@@ -96,7 +96,9 @@ func (s *idpSet) add(kind, name string, idpType idpdiscoveryv1alpha1.IDPType, al
 	if s.byKind[kind] == nil {
 		s.byKind[kind] = map[string]endpoints.IdentityProvider{}
 	}
-	idp := endpoints.IdentityProvider{DisplayName: name, Type: idpType, AllowPasswordGrant: allowPasswordGrant}
+	idp := endpoints.IdentityProvider{
+		DisplayName: name, ResourceName: name, Type: idpType, AllowPasswordGrant: allowPasswordGrant,
+	}
 	s.byKind[kind][name] = idp
 	s.count++
 	s.only = idp

@@ -78,6 +78,8 @@ func validate(fds []*configv1alpha1.FederationDomain, idps *idpSet, idpGroup str
 					fd.Spec.Issuer+endpoints.DiscoveryPath))
 			r.served = &endpoints.FederationDomain{
 				Name:              fd.Name,
+				UID:               fd.UID,
+				Legacy:            len(fd.Spec.IdentityProviders) == 0,
 				Issuer:            fd.Spec.Issuer,
 				JWKSSecretName:    fdsecrets.JWKS.SecretName(fd.Name, fd.UID),
 				IdentityProviders: resolved,

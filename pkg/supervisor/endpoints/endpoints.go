@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/klog/v2"
 
 	idpdiscoveryv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/idpdiscovery/v1alpha1"
@@ -21,6 +22,8 @@ const (
 	JWKSPath              = "/jwks.json"
 	AuthorizationPath     = "/oauth2/authorize"
 	TokenPath             = "/oauth2/token"
+	CallbackPath          = "/callback"
+	ChooseIDPPath         = "/choose_identity_provider"
 	IdentityProvidersPath = idpdiscoveryv1alpha1.IdentityProvidersPath
 )
 
@@ -28,6 +31,8 @@ const (
 type FederationDomain struct {
 	// Name is the FederationDomain's name.
 	Name string
+	// UID is the FederationDomain's UID, which names its symmetric key Secrets.
+	UID types.UID
 	// Issuer is spec.issuer, already checked to be a valid https URL.
 	Issuer string
 	// JWKSSecretName names the Secret whose public key set is served at /jwks.json.
@@ -36,6 +41,9 @@ type FederationDomain struct {
 	TLSSecretName string
 	// IdentityProviders are the identity providers the FederationDomain offers.
 	IdentityProviders []IdentityProvider
+	// Legacy is true when the FederationDomain lists no identity providers and so
+	// serves the only one of its namespace, which clients may then leave unnamed.
+	Legacy bool
 }
 
 // IdentityProvider is one identity provider as a FederationDomain offers it.
@@ -44,6 +52,8 @@ type IdentityProvider struct {
 	DisplayName string
 	// Type is its type.
 	Type idpdiscoveryv1alpha1.IDPType
+	// ResourceName is the name of the identity provider object.
+	ResourceName string
 	// AllowPasswordGrant is an OIDC identity provider's allowPasswordGrant.
 	AllowPasswordGrant bool
 }
@@ -54,20 +64,25 @@ type JWKSSource interface {
 	PublicJWKS(secretName string) ([]byte, bool)
 }
 
+// RouteSource returns more handlers for a FederationDomain, by path below its issuer.
+// The Supervisor's OAuth engine serves its endpoints this way.
+type RouteSource func(fd FederationDomain) map[string]http.Handler
+
 // Handler routes requests to the endpoints of the FederationDomains it was last
 // given. It is safe for concurrent use.
 type Handler struct {
 	jwks     JWKSSource
 	fallback http.Handler
+	extra    RouteSource
 	// routes maps lower(host)+path to its handler. It is replaced as a whole, so a
 	// request sees either the old set of issuers or the new one, never a mixture.
 	routes atomic.Pointer[map[string]http.Handler]
 }
 
 // New returns a Handler serving no FederationDomain yet. Requests that match no
-// issuer go to fallback.
-func New(jwks JWKSSource, fallback http.Handler) *Handler {
-	h := &Handler{jwks: jwks, fallback: fallback}
+// issuer go to fallback. extra, when not nil, adds routes to every FederationDomain.
+func New(jwks JWKSSource, fallback http.Handler, extra RouteSource) *Handler {
+	h := &Handler{jwks: jwks, fallback: fallback, extra: extra}
 	h.routes.Store(&map[string]http.Handler{})
 	return h
 }
@@ -86,6 +101,11 @@ func (h *Handler) SetFederationDomains(fds ...FederationDomain) {
 		routes[prefix+DiscoveryPath] = getOnly(newDiscoveryHandler(fd.Issuer))
 		routes[prefix+JWKSPath] = getOnly(&jwksHandler{source: h.jwks, secretName: fd.JWKSSecretName})
 		routes[prefix+IdentityProvidersPath] = getOnly(newIDPDiscoveryHandler(fd.IdentityProviders))
+		if h.extra != nil {
+			for path, handler := range h.extra(fd) {
+				routes[prefix+path] = handler
+			}
+		}
 	}
 	h.routes.Store(&routes)
 	klog.InfoS("serving federation domains", "count", len(fds))

@@ -44,7 +44,7 @@ func TestHandler(t *testing.T) {
 	fallback := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "fallback", http.StatusNotFound)
 	})
-	h := New(staticJWKS{"one-jwks": `{"keys":[]}`}, fallback)
+	h := New(staticJWKS{"one-jwks": `{"keys":[]}`}, fallback, nil)
 	h.SetFederationDomains(
 		FederationDomain{
 			Name: "one", Issuer: "https://one.example.com/a", JWKSSecretName: "one-jwks",
@@ -132,7 +132,7 @@ func TestHandler(t *testing.T) {
 }
 
 func TestSetFederationDomainsReplacesTheWholeSet(t *testing.T) {
-	h := New(staticJWKS{}, http.NotFoundHandler())
+	h := New(staticJWKS{}, http.NotFoundHandler(), nil)
 	h.SetFederationDomains(FederationDomain{Name: "one", Issuer: "https://one.example.com"})
 	h.SetFederationDomains(FederationDomain{Name: "two", Issuer: "https://two.example.com"})
 

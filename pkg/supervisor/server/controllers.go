@@ -4,22 +4,30 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	restclient "k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
+	"k8s.io/utils/clock"
 
 	"github.com/sealworks/pinniped/pkg/controller/federationdomain"
 	"github.com/sealworks/pinniped/pkg/controller/federationdomainkeys"
+	"github.com/sealworks/pinniped/pkg/controller/oidcidentityprovider"
+	"github.com/sealworks/pinniped/pkg/controller/sessiongc"
 	supervisorclientset "github.com/sealworks/pinniped/pkg/generated/supervisor/clientset/versioned"
 	supervisorinformers "github.com/sealworks/pinniped/pkg/generated/supervisor/informers/externalversions"
 	"github.com/sealworks/pinniped/pkg/groupsuffix"
 	"github.com/sealworks/pinniped/pkg/supervisor/config"
+	"github.com/sealworks/pinniped/pkg/sessionstore"
 	"github.com/sealworks/pinniped/pkg/supervisor/endpoints"
+	"github.com/sealworks/pinniped/pkg/supervisor/oauth"
+	upstreamoidc "github.com/sealworks/pinniped/pkg/upstream/oidc"
 )
 
 // resyncPeriod is how often informers replay their whole cache to the controllers,
@@ -63,7 +71,16 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 		supervisorinformers.WithNamespace(namespace))
 	secrets := kubeInformers.Core().V1().Secrets()
 
-	jwks, err := endpoints.NewJWKSObserver(secrets)
+	keys, err := endpoints.NewKeyObserver(secrets)
+	if err != nil {
+		return nil, err
+	}
+	upstreams := upstreamoidc.NewCache()
+	engine, err := oauth.New(oauth.Options{
+		Store:     sessionstore.New(kube.CoreV1().Secrets(namespace), clock.RealClock{}),
+		Keys:      keys,
+		Upstreams: upstreams,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +89,7 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 		return nil, err
 	}
 	c := &controllers{
-		endpoints:        endpoints.New(jwks, healthz()),
+		endpoints:        endpoints.New(keys, healthz(), engine.Routes),
 		certs:            certs,
 		informerStarters: []func(<-chan struct{}){kubeInformers.Start, supervisorInformers.Start},
 	}
@@ -93,7 +110,7 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 	if err != nil {
 		return nil, fmt.Errorf("could not build FederationDomain controller: %w", err)
 	}
-	keys, err := federationdomainkeys.New(federationdomainkeys.Options{
+	keysController, err := federationdomainkeys.New(federationdomainkeys.Options{
 		Kube:              kube,
 		Client:            supervisor,
 		FederationDomains: supervisorInformers.Config().V1alpha1().FederationDomains(),
@@ -104,8 +121,46 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 	if err != nil {
 		return nil, fmt.Errorf("could not build FederationDomain keys controller: %w", err)
 	}
-	c.runners = []func(context.Context){fds.Run, keys.Run}
+	oidcIDPs, err := oidcidentityprovider.New(oidcidentityprovider.Options{
+		Client:                supervisor,
+		OIDCIdentityProviders: idps.OIDCIdentityProviders(),
+		Secrets:               secrets,
+		ConfigMaps:            kubeInformers.Core().V1().ConfigMaps(),
+		Namespace:             namespace,
+		Cache:                 upstreams,
+		NotLeader:             apierrors.IsConflict,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("could not build OIDCIdentityProvider controller: %w", err)
+	}
+	gc, err := sessiongc.New(sessiongc.Options{
+		Kube:      kube,
+		Secrets:   secrets,
+		Namespace: namespace,
+		Revoker:   upstreamRevoker{upstreams: upstreams},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("could not build session garbage collector: %w", err)
+	}
+	c.runners = []func(context.Context){fds.Run, keysController.Run, oidcIDPs.Run, gc.Run}
 	return c, nil
+}
+
+// upstreamRevoker revokes upstream tokens for the session garbage collector.
+type upstreamRevoker struct {
+	upstreams *upstreamoidc.Cache
+}
+
+func (r upstreamRevoker) Revoke(ctx context.Context, providerName, token, tokenTypeHint string) error {
+	upstream := r.upstreams.Get(providerName)
+	if upstream == nil {
+		return fmt.Errorf("%w: identity provider %q is not ready", sessiongc.ErrNotRetryable, providerName)
+	}
+	err := upstream.Revoke(ctx, token, tokenTypeHint)
+	if errors.Is(err, upstreamoidc.ErrNoRevocationEndpoint) || errors.Is(err, upstreamoidc.ErrInvalidGrant) {
+		return fmt.Errorf("%w: %w", sessiongc.ErrNotRetryable, err)
+	}
+	return err
 }
 
 // run starts the informers and every controller, and returns when ctx is done and

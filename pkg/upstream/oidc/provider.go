@@ -86,6 +86,8 @@ type Provider struct {
 	provider   *coreosoidc.Provider
 	oauth2     oauth2.Config
 	verifier   *coreosoidc.IDTokenVerifier
+	// revocationURL is the issuer's revocation endpoint, empty when it has none.
+	revocationURL string
 }
 
 // NewHTTPClient returns the client used for every request to an issuer: TLS 1.2 or
@@ -126,7 +128,8 @@ func New(config Config, doc *Discovery) *Provider {
 			Endpoint:     provider.Endpoint(),
 			Scopes:       config.Scopes,
 		},
-		verifier: provider.VerifierContext(clientCtx, &coreosoidc.Config{ClientID: config.ClientID}),
+		verifier:      provider.VerifierContext(clientCtx, &coreosoidc.Config{ClientID: config.ClientID}),
+		revocationURL: doc.revocationURL,
 	}
 }
 
@@ -139,6 +142,8 @@ func (p *Provider) HasUserInfo() bool { return p.provider.UserInfoEndpoint() != 
 // Discovery is an issuer's validated discovery document.
 type Discovery struct {
 	config coreosoidc.ProviderConfig
+	// revocationURL is the RFC 7009 revocation_endpoint; empty when there is none.
+	revocationURL string
 }
 
 // FetchDiscovery gets <issuer>/.well-known/openid-configuration with a client that
@@ -168,6 +173,12 @@ func FetchDiscovery(ctx context.Context, issuer string, rootCAs *x509.CertPool) 
 	var doc Discovery
 	if err := json.Unmarshal(body, &doc.config); err != nil {
 		return nil, fmt.Errorf("%w: %q is not a JSON discovery document: %w", ErrInvalidResponse, wellKnown, err)
+	}
+	var extra struct {
+		RevocationEndpoint string `json:"revocation_endpoint"`
+	}
+	if err := json.Unmarshal(body, &extra); err == nil && requireHTTPS(extra.RevocationEndpoint) == nil {
+		doc.revocationURL = extra.RevocationEndpoint
 	}
 	if err := doc.validate(issuer); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidResponse, err)
