@@ -96,7 +96,7 @@ func TestPrune(t *testing.T) {
 		{
 			name: "session_with_only_expired_tokens_dropped",
 			token: oidctypes.Token{
-				AccessToken: &oidctypes.AccessToken{Token: "at", Expiry: expired},
+				AccessToken:  &oidctypes.AccessToken{Token: "at", Expiry: expired},
 				RefreshToken: &oidctypes.RefreshToken{},
 			},
 		},
