@@ -29,7 +29,8 @@ type execInfo struct {
 func readExecInfo() execInfo {
 	info := execInfo{apiVersion: clientauthv1beta1.SchemeGroupVersion.String()}
 	var cred clientauthv1beta1.ExecCredential
-	if err := json.Unmarshal([]byte(os.Getenv("KUBERNETES_EXEC_INFO")), &cred); err != nil || cred.Kind != "ExecCredential" {
+	err := json.Unmarshal([]byte(os.Getenv("KUBERNETES_EXEC_INFO")), &cred)
+	if err != nil || cred.Kind != "ExecCredential" {
 		return info
 	}
 	switch cred.APIVersion {

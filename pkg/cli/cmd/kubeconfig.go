@@ -78,12 +78,17 @@ func newGetKubeconfigCommand() *cobra.Command {
 	c := &f.concierge
 	flags.BoolVar(&c.disabled, "no-concierge", false, "write a kubeconfig that does not use the Concierge")
 	flags.StringVar(&c.apiGroupSuffix, "concierge-api-group-suffix", groupsuffix.Default, "Concierge API group suffix")
-	flags.StringVar(&c.authenticatorName, "concierge-authenticator-name", "", "Concierge authenticator name (default: autodiscover)")
-	flags.StringVar(&c.authenticatorType, "concierge-authenticator-type", "", "Concierge authenticator type: webhook or jwt (default: autodiscover)")
-	flags.StringSliceVar(&c.caBundlePaths, "concierge-ca-bundle", nil, "path to the Concierge endpoint's PEM CA bundle (default: autodiscover)")
-	flags.StringVar(&c.credentialIssuer, "concierge-credential-issuer", "", "Concierge CredentialIssuer name (default: autodiscover)")
+	flags.StringVar(&c.authenticatorName, "concierge-authenticator-name", "",
+		"Concierge authenticator name (default: autodiscover)")
+	flags.StringVar(&c.authenticatorType, "concierge-authenticator-type", "",
+		"Concierge authenticator type: webhook or jwt (default: autodiscover)")
+	flags.StringSliceVar(&c.caBundlePaths, "concierge-ca-bundle", nil,
+		"path to the Concierge endpoint's PEM CA bundle (default: autodiscover)")
+	flags.StringVar(&c.credentialIssuer, "concierge-credential-issuer", "",
+		"Concierge CredentialIssuer name (default: autodiscover)")
 	flags.StringVar(&c.endpoint, "concierge-endpoint", "", "API base URL of the Concierge (default: autodiscover)")
-	flags.StringVar(&c.mode, "concierge-mode", "TokenCredentialRequestAPI", "Concierge mode: TokenCredentialRequestAPI or ImpersonationProxy")
+	flags.StringVar(&c.mode, "concierge-mode", "TokenCredentialRequestAPI",
+		"Concierge mode: TokenCredentialRequestAPI or ImpersonationProxy")
 	flags.BoolVar(&c.skipWait, "concierge-skip-wait", false, "do not wait for a pending Concierge strategy")
 	flags.StringVar(&c.namespace, "concierge-namespace", "pinniped-concierge", "ignored")
 	_ = flags.MarkHidden("concierge-namespace")
@@ -94,7 +99,8 @@ func newGetKubeconfigCommand() *cobra.Command {
 	flags.StringVar(&o.clientID, "oidc-client-id", "pinniped-cli", "OpenID Connect client ID")
 	flags.StringVar(&o.issuer, "oidc-issuer", "", "OpenID Connect issuer URL (default: autodiscover)")
 	flags.Uint16Var(&o.listenPort, "oidc-listen-port", 0, "TCP port of the login callback listener")
-	flags.StringVar(&o.requestAudience, "oidc-request-audience", "", "request a token with this audience (default: autodiscover)")
+	flags.StringVar(&o.requestAudience, "oidc-request-audience", "",
+		"request a token with this audience (default: autodiscover)")
 	flags.StringSliceVar(&o.scopes, "oidc-scopes", defaultScopes, "OpenID Connect scopes to request")
 	flags.StringVar(&o.sessionCache, "oidc-session-cache", "", "path to the session cache")
 	flags.BoolVar(&o.skipBrowser, "oidc-skip-browser", false, "print the login URL instead of opening a browser")
@@ -105,17 +111,23 @@ func newGetKubeconfigCommand() *cobra.Command {
 
 	flags.StringVar(&f.staticToken, "static-token", "", "static token for `pinniped login static`")
 	flags.StringVar(&f.staticTokenEnv, "static-token-env", "", "environment variable of the static token")
-	flags.StringVar(&f.upstreamName, "upstream-identity-provider-name", "", "the Supervisor's upstream identity provider")
-	flags.StringVar(&f.upstreamType, "upstream-identity-provider-type", "", "its type: oidc, ldap, activedirectory or github")
-	flags.StringVar(&f.upstreamFlow, "upstream-identity-provider-flow", "", "login flow: browser_authcode or cli_password")
+	flags.StringVar(&f.upstreamName, "upstream-identity-provider-name", "",
+		"the Supervisor's upstream identity provider")
+	flags.StringVar(&f.upstreamType, "upstream-identity-provider-type", "",
+		"its type: oidc, ldap, activedirectory or github")
+	flags.StringVar(&f.upstreamFlow, "upstream-identity-provider-flow", "",
+		"login flow: browser_authcode or cli_password")
 	flags.StringVar(&f.credentialCache, "credential-cache", "", "path to the credential cache")
-	flags.StringVar(&f.generatedNameSuffix, "generated-name-suffix", "-pinniped", "suffix of the new cluster, user and context names")
+	flags.StringVar(&f.generatedNameSuffix, "generated-name-suffix", "-pinniped",
+		"suffix of the new cluster, user and context names")
 	flags.StringVar(&f.installHint, "install-hint", defaultInstallHint, "what kubectl prints when the CLI is missing")
 	flags.StringVar(&f.kubeconfig, "kubeconfig", "", "path to the kubeconfig file (default $KUBECONFIG)")
 	flags.StringVar(&f.kubeconfigContext, "kubeconfig-context", "", "kubeconfig context (default current)")
 	flags.StringVarP(&f.output, "output", "o", "", "output file path (default stdout)")
-	flags.StringVar(&f.pinnipedCLIPath, "pinniped-cli-path", "", "CLI path written into the kubeconfig (default: this binary)")
-	flags.BoolVar(&f.skipValidation, "skip-validation", false, "do not check that the new kubeconfig reaches the cluster")
+	flags.StringVar(&f.pinnipedCLIPath, "pinniped-cli-path", "",
+		"CLI path written into the kubeconfig (default: this binary)")
+	flags.BoolVar(&f.skipValidation, "skip-validation", false,
+		"do not check that the new kubeconfig reaches the cluster")
 	flags.DurationVar(&f.timeout, "timeout", 10*time.Minute, "how long to wait for the Concierge and the validation")
 	return cmd
 }

@@ -43,8 +43,9 @@ func discoverIssuer(ctx context.Context, log logr.Logger, f *getKubeconfigFlags,
 		return fmt.Errorf("could not perform OIDC discovery for %q: %w", f.oidc.issuer, err)
 	}
 	var claims struct {
-		ScopesSupported []string                                               `json:"scopes_supported"`
-		Supervisor      *idpdiscoveryv1alpha1.OIDCDiscoveryResponseIDPEndpoint `json:"discovery.supervisor.pinniped.dev/v1alpha1"`
+		ScopesSupported []string `json:"scopes_supported"`
+		// Supervisor is set only by a Pinniped Supervisor.
+		Supervisor *idpdiscoveryv1alpha1.OIDCDiscoveryResponseIDPEndpoint `json:"discovery.supervisor.pinniped.dev/v1alpha1"`
 	}
 	if err := provider.Claims(&claims); err != nil {
 		return fmt.Errorf("could not decode the discovery document of %q: %w", f.oidc.issuer, err)
@@ -67,7 +68,8 @@ func discoverIssuer(ctx context.Context, log logr.Logger, f *getKubeconfigFlags,
 	return chooseIDP(log, f, idps)
 }
 
-func fetchIDPs(ctx context.Context, client *http.Client, endpoint string) (*idpdiscoveryv1alpha1.IDPDiscoveryResponse, error) {
+func fetchIDPs(ctx context.Context, client *http.Client,
+	endpoint string) (*idpdiscoveryv1alpha1.IDPDiscoveryResponse, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
 	if err != nil {
 		return nil, fmt.Errorf("could not build identity provider discovery request: %w", err)

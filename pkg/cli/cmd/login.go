@@ -39,8 +39,10 @@ type conciergeFlags struct {
 }
 
 func (c *conciergeFlags) register(flags *pflag.FlagSet) {
-	flags.BoolVar(&c.enabled, "enable-concierge", false, "exchange the token for a cluster credential with the Concierge")
-	flags.StringVar(&c.authenticatorType, "concierge-authenticator-type", "", "Concierge authenticator type (jwt or webhook)")
+	flags.BoolVar(&c.enabled, "enable-concierge", false,
+		"exchange the token for a cluster credential with the Concierge")
+	flags.StringVar(&c.authenticatorType, "concierge-authenticator-type", "",
+		"Concierge authenticator type (jwt or webhook)")
 	flags.StringVar(&c.authenticatorName, "concierge-authenticator-name", "", "Concierge authenticator name")
 	flags.StringVar(&c.endpoint, "concierge-endpoint", "", "API base URL of the Concierge")
 	flags.StringVar(&c.caBundleData, "concierge-ca-bundle-data", "", "CA bundle of the Concierge endpoint (base64 PEM)")

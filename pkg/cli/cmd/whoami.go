@@ -102,7 +102,8 @@ func runWhoami(ctx context.Context, out io.Writer, f whoamiFlags) error {
 		clusterName = kubeContext.Cluster
 	}
 	user := who.Status.KubernetesUserInfo.User
-	_, err = fmt.Fprintf(out, "Current cluster info:\n\nName: %s\nURL: %s\n\nCurrent user info:\n\nUsername: %s\nGroups: %s\n",
+	_, err = fmt.Fprintf(out,
+		"Current cluster info:\n\nName: %s\nURL: %s\n\nCurrent user info:\n\nUsername: %s\nGroups: %s\n",
 		clusterName, restConfig.Host, user.Username, strings.Join(user.Groups, ", "))
 	return err
 }

@@ -212,10 +212,11 @@ func TestLoginOIDCErrors(t *testing.T) {
 				"\"" + dex.Issuer + "\": ",
 		},
 		{
-			name:    "cli_password_without_terminal_or_env",
-			env:     []string{"PINNIPED_UPSTREAM_IDENTITY_PROVIDER_FLOW=cli_password", "PINNIPED_PASSWORD=" + dexPassword},
-			args:    []string{"login", "oidc", "--issuer=" + dex.Issuer, "--ca-bundle-data=" + b64(dex.CABundle)},
-			wantErr: "Error: could not complete Pinniped login: login failed: no username and password: set PINNIPED_USERNAME and PINNIPED_PASSWORD, or run from a terminal\n",
+			name: "cli_password_without_terminal_or_env",
+			env:  []string{"PINNIPED_UPSTREAM_IDENTITY_PROVIDER_FLOW=cli_password", "PINNIPED_PASSWORD=" + dexPassword},
+			args: []string{"login", "oidc", "--issuer=" + dex.Issuer, "--ca-bundle-data=" + b64(dex.CABundle)},
+			wantErr: "Error: could not complete Pinniped login: login failed: no username and password: " +
+				"set PINNIPED_USERNAME and PINNIPED_PASSWORD, or run from a terminal\n",
 		},
 	}
 	for _, tt := range tests {
