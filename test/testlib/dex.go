@@ -66,6 +66,9 @@ type DexClient struct {
 	ID           string
 	Secret       string
 	RedirectURIs []string
+	// Public clients have no secret and, with no RedirectURIs, may redirect to any
+	// loopback port, as a CLI does.
+	Public bool
 }
 
 // DexUser is a static password user. Email is what the user types as login name.

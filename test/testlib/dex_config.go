@@ -59,6 +59,7 @@ type dexClientEntry struct {
 	Name         string   `json:"name"`
 	Secret       string   `json:"secret"`
 	RedirectURIs []string `json:"redirectURIs"`
+	Public       bool     `json:"public,omitempty"`
 }
 
 type dexPassword struct {
@@ -100,6 +101,7 @@ func (d *Dex) config() ([]byte, error) {
 	for _, client := range d.opts.Clients {
 		c.StaticClients = append(c.StaticClients, dexClientEntry{
 			ID: client.ID, Name: client.ID, Secret: client.Secret, RedirectURIs: client.RedirectURIs,
+			Public: client.Public,
 		})
 	}
 	for _, user := range d.opts.Users {
