@@ -289,6 +289,7 @@ func (s *storage) SetUserinfoFromRequest(_ context.Context, userinfo *oidc.UserI
 	if err != nil {
 		return err
 	}
+	userinfo.Subject = sess.Identity.Subject
 	for name, value := range sess.claims() {
 		userinfo.AppendClaims(name, value)
 	}

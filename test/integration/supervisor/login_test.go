@@ -276,7 +276,7 @@ func TestPasswordLogin(t *testing.T) {
 	require.Equal(t, "alice@example.com", claims.Username)
 	require.Equal(t, []string{"eks-admins"}, claims.Groups)
 	require.Equal(t, "nonce-1234567890", claims.Nonce)
-	require.True(t, strings.HasPrefix(claims.Subject, env.dex.Issuer+"?idpName=dex&sub="), claims.Subject)
+	require.True(t, strings.HasPrefix(claims.Subject, env.dex.Issuer+"?idpName=dex&sub="), "sub %q", claims.Subject)
 	require.NotZero(t, claims.RAT)
 	require.NotEmpty(t, claims.JTI)
 
