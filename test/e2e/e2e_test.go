@@ -255,7 +255,8 @@ func configureSupervisor(t *testing.T, h *harness.Harness, issuer string) *certa
 func configureWorkload(t *testing.T, w *workload, issuer string, ca *certauthority.CA) {
 	t.Helper()
 	ctx := context.Background()
-	jwts := conciergeclientset.NewForConfigOrDie(w.cluster.AdminConfig).AuthenticationV1alpha1().JWTAuthenticators()
+	concierge := conciergeclientset.NewForConfigOrDie(w.cluster.AdminConfig)
+	jwts := concierge.AuthenticationV1alpha1().JWTAuthenticators()
 	_, err := jwts.Create(ctx, &authenticationv1alpha1.JWTAuthenticator{
 		ObjectMeta: metav1.ObjectMeta{Name: "supervisor"},
 		Spec: authenticationv1alpha1.JWTAuthenticatorSpec{
@@ -281,6 +282,15 @@ func configureWorkload(t *testing.T, w *workload, issuer string, ca *certauthori
 		}
 		if got.Status.Phase != authenticationv1alpha1.JWTAuthenticatorPhaseReady {
 			return fmt.Errorf("JWTAuthenticator on %s is %s: %+v", w.name, got.Status.Phase, got.Status.Conditions)
+		}
+		// The Concierge publishes its strategy in a CredentialIssuer, which get
+		// kubeconfig reads.
+		issuers, err := concierge.ConfigV1alpha1().CredentialIssuers().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return err
+		}
+		if len(issuers.Items) == 0 || len(issuers.Items[0].Status.Strategies) == 0 {
+			return fmt.Errorf("no CredentialIssuer with a strategy on %s yet", w.name)
 		}
 		return nil
 	})
