@@ -15,6 +15,7 @@ require (
 )
 
 require (
+	github.com/chromedp/chromedp v0.24.0
 	github.com/gofrs/flock v0.12.1
 	github.com/gorilla/securecookie v1.1.2
 	github.com/zitadel/oidc/v3 v3.52.0
@@ -22,7 +23,9 @@ require (
 
 require (
 	github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
+	github.com/chromedp/cdproto v0.160.1 // indirect
 	github.com/go-chi/chi/v5 v5.5.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/muhlemmer/gu v0.3.1 // indirect
 	github.com/muhlemmer/httpforwarded v0.1.0 // indirect
 	github.com/rs/cors v1.11.1 // indirect

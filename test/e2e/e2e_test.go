@@ -55,68 +55,88 @@ type workload struct {
 	kubeconfig string
 }
 
-// TestReferenceScenario: one login through the Supervisor (Dex upstream) gives
-// each user, on both workload clusters, what RBAC grants their IdP groups.
-func TestReferenceScenario(t *testing.T) {
+// scenario is the reference scenario, up and configured.
+type scenario struct {
+	pinniped, kubectl string
+	issuer            string
+	supervisor        *testlib.Supervisor
+	ca                *certauthority.CA
+	dex               *testlib.Dex
+	workloads         []*workload
+	// homes holds one configuration directory (the CLI's caches) per user.
+	homes string
+}
+
+// newScenario starts every process of the reference scenario and writes a
+// kubeconfig for each workload cluster with `pinniped get kubeconfig`.
+func newScenario(t testing.TB) *scenario {
 	pinniped, err := testlib.Binary("pinniped")
 	require.NoError(t, err)
 	binDir, err := harness.BinDir()
 	require.NoError(t, err)
-	kubectl := filepath.Join(binDir, "kubectl")
+	s := &scenario{pinniped: pinniped, kubectl: filepath.Join(binDir, "kubectl"), homes: t.TempDir()}
 
 	supervisorCluster := harness.Start(t, harness.Options{})
 	installCRDs(t, supervisorCluster)
-	supervisor := testlib.StartSupervisor(t, supervisorCluster, testlib.SupervisorOptions{})
-	issuer := fmt.Sprintf("https://127.0.0.1:%d/e2e-issuer", supervisor.Port)
-	ca := configureSupervisor(t, supervisorCluster, issuer)
+	s.supervisor = testlib.StartSupervisor(t, supervisorCluster, testlib.SupervisorOptions{})
+	s.issuer = fmt.Sprintf("https://127.0.0.1:%d/e2e-issuer", s.supervisor.Port)
+	s.ca, s.dex = configureSupervisor(t, supervisorCluster, s.issuer)
 
-	workloads := []*workload{{name: "workload1"}, {name: "workload2"}}
-	for i, w := range workloads {
+	s.workloads = []*workload{{name: "workload1"}, {name: "workload2"}}
+	for i, w := range s.workloads {
 		w.cluster = harness.Start(t, harness.Options{ControllerManager: true})
 		w.audience = fmt.Sprintf("%s-%d-aud-%d", w.name, i+1, time.Now().UnixNano()%100000)
 		installCRDs(t, w.cluster)
 		testlib.StartConcierge(t, w.cluster, testlib.ConciergeOptions{})
-		configureWorkload(t, w, issuer, ca)
+		configureWorkload(t, w, s.issuer, s.ca)
 
 		w.kubeconfig = filepath.Join(t.TempDir(), w.name+".kubeconfig")
-		r := run(t, nil, pinniped, "get", "kubeconfig", "--kubeconfig", w.cluster.KubeconfigPath,
-			"--upstream-identity-provider-flow", "cli_password", "-o", w.kubeconfig)
+		r := run(t, nil, pinniped, "get", "kubeconfig", "--kubeconfig", w.cluster.KubeconfigPath, "-o", w.kubeconfig)
 		require.NoError(t, r.err, "get kubeconfig: %s", r.stderr)
+	}
+	return s
+}
+
+// env is what a user's kubectl runs the CLI with: their own caches and the
+// cli_password flow with the given password.
+func (s *scenario) env(u user, password string) []string {
+	return []string{
+		"XDG_CONFIG_HOME=" + filepath.Join(s.homes, u.name),
+		"PINNIPED_UPSTREAM_IDENTITY_PROVIDER_FLOW=cli_password",
+		"PINNIPED_USERNAME=" + u.email,
+		"PINNIPED_PASSWORD=" + password,
+	}
+}
+
+// canI runs `kubectl auth can-i` as u and returns its answer.
+func (s *scenario) canI(t *testing.T, w *workload, u user, password string, verb, resource string) string {
+	t.Helper()
+	r := run(t, s.env(u, password), s.kubectl, "--kubeconfig", w.kubeconfig, "auth", "can-i", verb, resource)
+	var exit *exec.ExitError
+	if r.err != nil && !(errors.As(r.err, &exit) && exit.ExitCode() == 1 && r.stdout == "no\n") {
+		t.Fatalf("kubectl auth can-i %s %s as %s on %s: %v\nstdout: %s\nstderr: %s",
+			verb, resource, u.name, w.name, r.err, r.stdout, r.stderr)
+	}
+	return strings.TrimSpace(r.stdout)
+}
+
+// TestReferenceScenario: one login through the Supervisor (Dex upstream) gives
+// each user, on both workload clusters, what RBAC grants their IdP groups.
+func TestReferenceScenario(t *testing.T) {
+	s := newScenario(t)
+	workloads := s.workloads
+	for _, w := range workloads {
 		written, err := os.ReadFile(w.kubeconfig)
 		require.NoError(t, err)
-		require.Contains(t, string(written), "--issuer="+issuer)
+		require.Contains(t, string(written), "--issuer="+s.issuer)
 		require.Contains(t, string(written), "--request-audience="+w.audience)
 		require.Contains(t, string(written), "--upstream-identity-provider-name=dex")
+		require.Contains(t, string(written), "--upstream-identity-provider-type=oidc")
 	}
-
-	// Each user has their own caches, as on their own laptop.
-	env := func(u user, password string) []string {
-		home := filepath.Join(os.TempDir(), "pinniped-e2e-"+u.name)
-		return []string{
-			"XDG_CONFIG_HOME=" + home,
-			"PINNIPED_UPSTREAM_IDENTITY_PROVIDER_FLOW=cli_password",
-			"PINNIPED_USERNAME=" + u.email,
-			"PINNIPED_PASSWORD=" + password,
-		}
-	}
-	for _, u := range []user{alice, bob} {
-		home := filepath.Join(os.TempDir(), "pinniped-e2e-"+u.name)
-		require.NoError(t, os.RemoveAll(home))
-		t.Cleanup(func() { _ = os.RemoveAll(home) })
-	}
-	canI := func(t *testing.T, w *workload, u user, password string, verb, resource string) string {
-		t.Helper()
-		r := run(t, env(u, password), kubectl, "--kubeconfig", w.kubeconfig, "auth", "can-i", verb, resource)
-		var exit *exec.ExitError
-		if r.err != nil && !(errors.As(r.err, &exit) && exit.ExitCode() == 1 && r.stdout == "no\n") {
-			t.Fatalf("kubectl auth can-i %s %s as %s on %s: %v\nstdout: %s\nstderr: %s",
-				verb, resource, u.name, w.name, r.err, r.stdout, r.stderr)
-		}
-		return strings.TrimSpace(r.stdout)
-	}
+	env, canI := s.env, s.canI
 
 	t.Run("wrong_password_is_refused", func(t *testing.T) {
-		r := run(t, env(bob, "not-the-password"), kubectl, "--kubeconfig", workloads[0].kubeconfig,
+		r := run(t, env(bob, "not-the-password"), s.kubectl, "--kubeconfig", workloads[0].kubeconfig,
 			"auth", "can-i", "get", "pods")
 		require.Error(t, r.err)
 		require.NotContains(t, r.stdout, "yes")
@@ -128,7 +148,7 @@ func TestReferenceScenario(t *testing.T) {
 		require.Equal(t, "yes", canI(t, workloads[0], bob, bob.password, "get", "pods"))
 		require.Equal(t, "no", canI(t, workloads[0], bob, bob.password, "create", "namespace"))
 
-		r := run(t, env(bob, bob.password), pinniped, "whoami", "--kubeconfig", workloads[0].kubeconfig)
+		r := run(t, env(bob, bob.password), s.pinniped, "whoami", "--kubeconfig", workloads[0].kubeconfig)
 		require.NoError(t, r.err, "whoami: %s", r.stderr)
 		require.Contains(t, r.stdout, "Username: "+bob.email)
 		require.Contains(t, r.stdout, "Groups: eks-users")
@@ -145,7 +165,7 @@ func TestReferenceScenario(t *testing.T) {
 		for _, w := range workloads {
 			require.Equal(t, "yes", canI(t, w, alice, alice.password, "create", "namespace"), w.name)
 		}
-		r := run(t, env(alice, alice.password), pinniped, "whoami", "--kubeconfig", workloads[1].kubeconfig,
+		r := run(t, env(alice, alice.password), s.pinniped, "whoami", "--kubeconfig", workloads[1].kubeconfig,
 			"-o", "json")
 		require.NoError(t, r.err, "whoami: %s", r.stderr)
 		require.Contains(t, r.stdout, `"username": "`+alice.email+`"`)
@@ -153,19 +173,24 @@ func TestReferenceScenario(t *testing.T) {
 	})
 
 	t.Run("kubectl_acts_as_the_user", func(t *testing.T) {
-		r := run(t, env(alice, alice.password), kubectl, "--kubeconfig", workloads[1].kubeconfig,
+		r := run(t, env(alice, alice.password), s.kubectl, "--kubeconfig", workloads[1].kubeconfig,
 			"create", "namespace", "made-by-alice")
 		require.NoError(t, r.err, "stderr: %s", r.stderr)
-		r = run(t, env(bob, bob.password), kubectl, "--kubeconfig", workloads[1].kubeconfig,
+		r = run(t, env(bob, bob.password), s.kubectl, "--kubeconfig", workloads[1].kubeconfig,
 			"delete", "namespace", "made-by-alice", "--wait=false")
 		require.Error(t, r.err)
 		require.Contains(t, r.stderr, `User "`+bob.email+`" cannot delete resource "namespaces"`)
 	})
+
+	t.Run("browser_authcode_with_chromium", func(t *testing.T) { testBrowserLogin(t, s) })
+	t.Run("audience_isolation", func(t *testing.T) { testAudienceIsolation(t, s) })
+	t.Run("cached_credential_and_refresh", func(t *testing.T) { testCachedCredential(t, s) })
+	t.Run("bad_input", func(t *testing.T) { testBadInput(t, s) })
 }
 
 // configureSupervisor starts Dex and makes it the only identity provider of a
 // FederationDomain at issuer, served with a certificate from a new CA it returns.
-func configureSupervisor(t *testing.T, h *harness.Harness, issuer string) *certauthority.CA {
+func configureSupervisor(t testing.TB, h *harness.Harness, issuer string) (*certauthority.CA, *testlib.Dex) {
 	t.Helper()
 	ctx := context.Background()
 	dex := testlib.StartDex(t, testlib.DexOptions{
@@ -247,12 +272,12 @@ func configureSupervisor(t *testing.T, h *harness.Harness, issuer string) *certa
 		}
 		return nil
 	})
-	return ca
+	return ca, dex
 }
 
 // configureWorkload trusts the Supervisor's issuer for the workload's own audience
 // and binds cluster-admin to eks-admins and view to eks-users.
-func configureWorkload(t *testing.T, w *workload, issuer string, ca *certauthority.CA) {
+func configureWorkload(t testing.TB, w *workload, issuer string, ca *certauthority.CA) {
 	t.Helper()
 	ctx := context.Background()
 	concierge := conciergeclientset.NewForConfigOrDie(w.cluster.AdminConfig)
@@ -296,7 +321,7 @@ func configureWorkload(t *testing.T, w *workload, issuer string, ca *certauthori
 	})
 }
 
-func installCRDs(t *testing.T, h *harness.Harness) {
+func installCRDs(t testing.TB, h *harness.Harness) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -310,7 +335,7 @@ func installCRDs(t *testing.T, h *harness.Harness) {
 }
 
 // poll retries check for up to two minutes and fails with its last error.
-func poll(t *testing.T, check func(ctx context.Context) error) {
+func poll(t testing.TB, check func(ctx context.Context) error) {
 	t.Helper()
 	var last error
 	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 2*time.Minute, true,
@@ -327,7 +352,7 @@ type result struct {
 }
 
 // run runs a command with extra environment variables and a two-minute limit.
-func run(t *testing.T, env []string, name string, args ...string) result {
+func run(t testing.TB, env []string, name string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
