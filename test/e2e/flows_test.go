@@ -138,7 +138,7 @@ func leafSPKI(t *testing.T, host string) string {
 }
 
 // execPlugin is the exec credential plugin command of a kubeconfig.
-func execPlugin(t *testing.T, kubeconfig string) (string, []string) {
+func execPlugin(t testing.TB, kubeconfig string) (string, []string) {
 	t.Helper()
 	config, err := clientcmd.LoadFromFile(kubeconfig)
 	require.NoError(t, err)
