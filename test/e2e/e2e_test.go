@@ -9,10 +9,7 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
-	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,102 +18,79 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 
-	authenticationv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/authentication/v1alpha1"
-	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/config/v1alpha1"
-	idpv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/idp/v1alpha1"
-	"github.com/sealworks/pinniped/pkg/certauthority"
-	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
-	supervisorclientset "github.com/sealworks/pinniped/pkg/generated/supervisor/clientset/versioned"
 	"github.com/sealworks/pinniped/test/harness"
-	"github.com/sealworks/pinniped/test/testlib"
+	"github.com/sealworks/pinniped/test/testlib/scenario"
 )
-
-// user is a person of the company IdP.
-type user struct {
-	name, email, password string
-	groups                []string
-}
 
 var (
-	alice = user{"alice", "alice@example.com", "alice-password-51c", []string{"eks-admins"}}
-	bob   = user{"bob", "bob@example.com", "bob-password-0e7", []string{"eks-users"}}
+	alice = scenario.User{Name: "alice", Email: "alice@example.com", Password: "alice-password-51c",
+		Groups: []string{"eks-admins"}}
+	bob = scenario.User{Name: "bob", Email: "bob@example.com", Password: "bob-password-0e7",
+		Groups: []string{"eks-users"}}
 )
-
-// workload is one workload cluster with its Concierge and the kubeconfig that
-// `pinniped get kubeconfig` wrote for it.
-type workload struct {
-	name       string
-	cluster    *harness.Harness
-	audience   string
-	kubeconfig string
-}
 
 // TestReferenceScenario: one login through the Supervisor (Dex upstream) gives
 // each user, on both workload clusters, what RBAC grants their IdP groups.
 func TestReferenceScenario(t *testing.T) {
-	pinniped, err := testlib.Binary("pinniped")
-	require.NoError(t, err)
 	binDir, err := harness.BinDir()
 	require.NoError(t, err)
 	kubectl := filepath.Join(binDir, "kubectl")
 
-	supervisorCluster := harness.Start(t, harness.Options{})
-	installCRDs(t, supervisorCluster)
-	supervisor := testlib.StartSupervisor(t, supervisorCluster, testlib.SupervisorOptions{})
-	issuer := fmt.Sprintf("https://127.0.0.1:%d/e2e-issuer", supervisor.Port)
-	ca := configureSupervisor(t, supervisorCluster, issuer)
-
-	workloads := []*workload{{name: "workload1"}, {name: "workload2"}}
-	for i, w := range workloads {
-		w.cluster = harness.Start(t, harness.Options{ControllerManager: true})
-		w.audience = fmt.Sprintf("%s-%d-aud-%d", w.name, i+1, time.Now().UnixNano()%100000)
-		installCRDs(t, w.cluster)
-		testlib.StartConcierge(t, w.cluster, testlib.ConciergeOptions{})
-		configureWorkload(t, w, issuer, ca)
-
-		w.kubeconfig = filepath.Join(t.TempDir(), w.name+".kubeconfig")
-		r := run(t, nil, pinniped, "get", "kubeconfig", "--kubeconfig", w.cluster.KubeconfigPath,
-			"--upstream-identity-provider-flow", "cli_password", "-o", w.kubeconfig)
-		require.NoError(t, r.err, "get kubeconfig: %s", r.stderr)
-		written, err := os.ReadFile(w.kubeconfig)
+	dir := t.TempDir()
+	s, err := scenario.Start(context.Background(), dir, scenario.Options{
+		Users:        []scenario.User{alice, bob},
+		Workloads:    []string{"workload1", "workload2"},
+		IssuerPath:   "/e2e-issuer",
+		UpstreamFlow: "cli_password",
+	})
+	// Registered after t.TempDir, so it runs before the directory is removed.
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(s.Logs())
+		}
+		s.Stop()
+	})
+	require.NoError(t, err)
+	pinniped := s.Pinniped
+	workloads := s.Workloads
+	for _, w := range workloads {
+		written, err := os.ReadFile(w.Kubeconfig)
 		require.NoError(t, err)
-		require.Contains(t, string(written), "--issuer="+issuer)
-		require.Contains(t, string(written), "--request-audience="+w.audience)
+		require.Contains(t, string(written), "--issuer="+s.Issuer)
+		require.Contains(t, string(written), "--request-audience="+w.Audience)
 		require.Contains(t, string(written), "--upstream-identity-provider-name=dex")
 	}
 
 	// Each user has their own caches, as on their own laptop.
-	env := func(u user, password string) []string {
-		home := filepath.Join(os.TempDir(), "pinniped-e2e-"+u.name)
+	env := func(u scenario.User, password string) []string {
+		home := filepath.Join(os.TempDir(), "pinniped-e2e-"+u.Name)
 		return []string{
 			"XDG_CONFIG_HOME=" + home,
 			"PINNIPED_UPSTREAM_IDENTITY_PROVIDER_FLOW=cli_password",
-			"PINNIPED_USERNAME=" + u.email,
+			"PINNIPED_USERNAME=" + u.Email,
 			"PINNIPED_PASSWORD=" + password,
 		}
 	}
-	for _, u := range []user{alice, bob} {
-		home := filepath.Join(os.TempDir(), "pinniped-e2e-"+u.name)
+	for _, u := range []scenario.User{alice, bob} {
+		home := filepath.Join(os.TempDir(), "pinniped-e2e-"+u.Name)
 		require.NoError(t, os.RemoveAll(home))
 		t.Cleanup(func() { _ = os.RemoveAll(home) })
 	}
-	canI := func(t *testing.T, w *workload, u user, password string, verb, resource string) string {
+	canI := func(t *testing.T, w *scenario.Workload, u scenario.User, password, verb, resource string) string {
 		t.Helper()
-		r := run(t, env(u, password), kubectl, "--kubeconfig", w.kubeconfig, "auth", "can-i", verb, resource)
+		r := run(t, env(u, password), kubectl, "--kubeconfig", w.Kubeconfig,
+			"auth", "can-i", verb, resource)
 		var exit *exec.ExitError
 		if r.err != nil && !(errors.As(r.err, &exit) && exit.ExitCode() == 1 && r.stdout == "no\n") {
 			t.Fatalf("kubectl auth can-i %s %s as %s on %s: %v\nstdout: %s\nstderr: %s",
-				verb, resource, u.name, w.name, r.err, r.stdout, r.stderr)
+				verb, resource, u.Name, w.Name, r.err, r.stdout, r.stderr)
 		}
 		return strings.TrimSpace(r.stdout)
 	}
 
 	t.Run("wrong_password_is_refused", func(t *testing.T) {
-		r := run(t, env(bob, "not-the-password"), kubectl, "--kubeconfig", workloads[0].kubeconfig,
+		r := run(t, env(bob, "not-the-password"), kubectl, "--kubeconfig", workloads[0].Kubeconfig,
 			"auth", "can-i", "get", "pods")
 		require.Error(t, r.err)
 		require.NotContains(t, r.stdout, "yes")
@@ -125,12 +99,12 @@ func TestReferenceScenario(t *testing.T) {
 	})
 
 	t.Run("eks_users_may_view_but_not_create_namespaces", func(t *testing.T) {
-		require.Equal(t, "yes", canI(t, workloads[0], bob, bob.password, "get", "pods"))
-		require.Equal(t, "no", canI(t, workloads[0], bob, bob.password, "create", "namespace"))
+		require.Equal(t, "yes", canI(t, workloads[0], bob, bob.Password, "get", "pods"))
+		require.Equal(t, "no", canI(t, workloads[0], bob, bob.Password, "create", "namespace"))
 
-		r := run(t, env(bob, bob.password), pinniped, "whoami", "--kubeconfig", workloads[0].kubeconfig)
+		r := run(t, env(bob, bob.Password), pinniped, "whoami", "--kubeconfig", workloads[0].Kubeconfig)
 		require.NoError(t, r.err, "whoami: %s", r.stderr)
-		require.Contains(t, r.stdout, "Username: "+bob.email)
+		require.Contains(t, r.stdout, "Username: "+bob.Email)
 		require.Contains(t, r.stdout, "Groups: eks-users")
 	})
 
@@ -143,172 +117,24 @@ func TestReferenceScenario(t *testing.T) {
 
 	t.Run("eks_admins_may_create_namespaces", func(t *testing.T) {
 		for _, w := range workloads {
-			require.Equal(t, "yes", canI(t, w, alice, alice.password, "create", "namespace"), w.name)
+			require.Equal(t, "yes", canI(t, w, alice, alice.Password, "create", "namespace"), w.Name)
 		}
-		r := run(t, env(alice, alice.password), pinniped, "whoami", "--kubeconfig", workloads[1].kubeconfig,
+		r := run(t, env(alice, alice.Password), pinniped, "whoami", "--kubeconfig", workloads[1].Kubeconfig,
 			"-o", "json")
 		require.NoError(t, r.err, "whoami: %s", r.stderr)
-		require.Contains(t, r.stdout, `"username": "`+alice.email+`"`)
+		require.Contains(t, r.stdout, `"username": "`+alice.Email+`"`)
 		require.Contains(t, r.stdout, `"eks-admins"`)
 	})
 
 	t.Run("kubectl_acts_as_the_user", func(t *testing.T) {
-		r := run(t, env(alice, alice.password), kubectl, "--kubeconfig", workloads[1].kubeconfig,
+		r := run(t, env(alice, alice.Password), kubectl, "--kubeconfig", workloads[1].Kubeconfig,
 			"create", "namespace", "made-by-alice")
 		require.NoError(t, r.err, "stderr: %s", r.stderr)
-		r = run(t, env(bob, bob.password), kubectl, "--kubeconfig", workloads[1].kubeconfig,
+		r = run(t, env(bob, bob.Password), kubectl, "--kubeconfig", workloads[1].Kubeconfig,
 			"delete", "namespace", "made-by-alice", "--wait=false")
 		require.Error(t, r.err)
-		require.Contains(t, r.stderr, `User "`+bob.email+`" cannot delete resource "namespaces"`)
+		require.Contains(t, r.stderr, `User "`+bob.Email+`" cannot delete resource "namespaces"`)
 	})
-}
-
-// configureSupervisor starts Dex and makes it the only identity provider of a
-// FederationDomain at issuer, served with a certificate from a new CA it returns.
-func configureSupervisor(t *testing.T, h *harness.Harness, issuer string) *certauthority.CA {
-	t.Helper()
-	ctx := context.Background()
-	dex := testlib.StartDex(t, testlib.DexOptions{
-		Clients: []testlib.DexClient{{ID: "supervisor", Secret: "supervisor-client-secret-e2e",
-			RedirectURIs: []string{issuer + "/callback"}}},
-		Users: []testlib.DexUser{
-			{Email: alice.email, Username: alice.name, Password: alice.password, Groups: alice.groups},
-			{Email: bob.email, Username: bob.name, Password: bob.password, Groups: bob.groups},
-		},
-	})
-	ca, err := certauthority.New("e2e-supervisor-ca", time.Hour)
-	require.NoError(t, err)
-	pair, err := ca.IssueServerCert(nil, []net.IP{net.ParseIP("127.0.0.1")}, time.Hour)
-	require.NoError(t, err)
-
-	secrets := h.Client().CoreV1().Secrets(testlib.SupervisorNamespace)
-	_, err = secrets.Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: testlib.SupervisorDefaultTLSSecret},
-		Type:       corev1.SecretTypeTLS,
-		Data:       map[string][]byte{corev1.TLSCertKey: pair.CertPEM, corev1.TLSPrivateKeyKey: pair.KeyPEM},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	_, err = secrets.Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: "dex-client"},
-		Type:       idpv1alpha1.OIDCIdentityProviderSecretType,
-		StringData: map[string]string{"clientID": "supervisor", "clientSecret": "supervisor-client-secret-e2e"},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-
-	client := supervisorclientset.NewForConfigOrDie(h.AdminConfig)
-	_, err = client.IdpV1alpha1().OIDCIdentityProviders(testlib.SupervisorNamespace).Create(ctx,
-		&idpv1alpha1.OIDCIdentityProvider{
-			ObjectMeta: metav1.ObjectMeta{Name: "dex"},
-			Spec: idpv1alpha1.OIDCIdentityProviderSpec{
-				Issuer: dex.Issuer,
-				TLS: &idpv1alpha1.TLSSpec{
-					CertificateAuthorityData: base64.StdEncoding.EncodeToString(dex.CABundle),
-				},
-				Client: idpv1alpha1.OIDCClient{SecretName: "dex-client"},
-				AuthorizationConfig: idpv1alpha1.OIDCAuthorizationConfig{
-					AllowPasswordGrant: true,
-					AdditionalScopes:   []string{"offline_access", "email", "groups"},
-				},
-				Claims: idpv1alpha1.OIDCClaims{Username: "email", Groups: "groups"},
-			},
-		}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	_, err = client.ConfigV1alpha1().FederationDomains(testlib.SupervisorNamespace).Create(ctx,
-		&configv1alpha1.FederationDomain{
-			ObjectMeta: metav1.ObjectMeta{Name: "e2e"},
-			Spec: configv1alpha1.FederationDomainSpec{
-				Issuer: issuer,
-				IdentityProviders: []configv1alpha1.FederationDomainIdentityProvider{{
-					DisplayName: "dex",
-					ObjectRef: corev1.TypedLocalObjectReference{
-						APIGroup: ptr(idpv1alpha1.GroupName), Kind: "OIDCIdentityProvider", Name: "dex",
-					},
-				}},
-			},
-		}, metav1.CreateOptions{})
-	require.NoError(t, err)
-
-	poll(t, func(ctx context.Context) error {
-		fd, err := client.ConfigV1alpha1().FederationDomains(testlib.SupervisorNamespace).Get(ctx, "e2e",
-			metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if fd.Status.Phase != configv1alpha1.FederationDomainPhaseReady {
-			return fmt.Errorf("FederationDomain is %s: %+v", fd.Status.Phase, fd.Status.Conditions)
-		}
-		idp, err := client.IdpV1alpha1().OIDCIdentityProviders(testlib.SupervisorNamespace).Get(ctx, "dex",
-			metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if idp.Status.Phase != idpv1alpha1.OIDCIdentityProviderPhaseReady {
-			return fmt.Errorf("OIDCIdentityProvider is %s: %+v", idp.Status.Phase, idp.Status.Conditions)
-		}
-		return nil
-	})
-	return ca
-}
-
-// configureWorkload trusts the Supervisor's issuer for the workload's own audience
-// and binds cluster-admin to eks-admins and view to eks-users.
-func configureWorkload(t *testing.T, w *workload, issuer string, ca *certauthority.CA) {
-	t.Helper()
-	ctx := context.Background()
-	jwts := conciergeclientset.NewForConfigOrDie(w.cluster.AdminConfig).AuthenticationV1alpha1().JWTAuthenticators()
-	_, err := jwts.Create(ctx, &authenticationv1alpha1.JWTAuthenticator{
-		ObjectMeta: metav1.ObjectMeta{Name: "supervisor"},
-		Spec: authenticationv1alpha1.JWTAuthenticatorSpec{
-			Issuer:   issuer,
-			Audience: w.audience,
-			TLS: &authenticationv1alpha1.TLSSpec{
-				CertificateAuthorityData: base64.StdEncoding.EncodeToString(ca.Bundle()),
-			},
-		},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	for _, binding := range [][]string{
-		{"pinniped-eks-admins", "--clusterrole=cluster-admin", "--group=eks-admins"},
-		{"pinniped-eks-users", "--clusterrole=view", "--group=eks-users"},
-	} {
-		_, err := w.cluster.Kubectl(ctx, append([]string{"create", "clusterrolebinding"}, binding...)...)
-		require.NoError(t, err)
-	}
-	poll(t, func(ctx context.Context) error {
-		got, err := jwts.Get(ctx, "supervisor", metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if got.Status.Phase != authenticationv1alpha1.JWTAuthenticatorPhaseReady {
-			return fmt.Errorf("JWTAuthenticator on %s is %s: %+v", w.name, got.Status.Phase, got.Status.Conditions)
-		}
-		return nil
-	})
-}
-
-func installCRDs(t *testing.T, h *harness.Harness) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	root, err := harness.RepoRoot()
-	require.NoError(t, err)
-	crds := filepath.Join(root, "artifacts/crds")
-	_, err = h.Kubectl(ctx, "apply", "--server-side", "-f", crds)
-	require.NoError(t, err)
-	_, err = h.Kubectl(ctx, "wait", "--for=condition=established", "--timeout=60s", "-f", crds)
-	require.NoError(t, err)
-}
-
-// poll retries check for up to two minutes and fails with its last error.
-func poll(t *testing.T, check func(ctx context.Context) error) {
-	t.Helper()
-	var last error
-	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 2*time.Minute, true,
-		func(ctx context.Context) (bool, error) {
-			last = check(ctx)
-			return last == nil, nil
-		})
-	require.NoError(t, err, "last error: %v", last)
 }
 
 type result struct {
@@ -328,5 +154,3 @@ func run(t *testing.T, env []string, name string, args ...string) result {
 	err := cmd.Run()
 	return result{stdout: stdout.String(), stderr: stderr.String(), err: err}
 }
-
-func ptr[T any](v T) *T { return &v }
