@@ -11,11 +11,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sealworks/pinniped/pkg/certauthority"
 	"github.com/sealworks/pinniped/test/harness"
@@ -86,23 +87,22 @@ func Start(ctx context.Context, dir string, opts Options) (*Scenario, error) {
 		return s, err
 	}
 
-	// Each goroutine writes only its own cluster's fields, so no lock is needed.
-	var wg sync.WaitGroup
-	errs := make([]error, len(s.Workloads)+1)
-	wg.Go(func() { errs[0] = s.startSupervisorSide(ctx, opts) })
-	for i, w := range s.Workloads {
-		wg.Go(func() { errs[i+1] = w.start(ctx, filepath.Join(dir, w.Name)) })
+	// Each goroutine writes only its own cluster's fields, so no lock is needed. The
+	// first error cancels the others' context, so that a failure is reported early.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.startSupervisorSide(gctx, opts) })
+	for _, w := range s.Workloads {
+		g.Go(func() error { return w.start(gctx, filepath.Join(dir, w.Name)) })
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := g.Wait(); err != nil {
 		return s, err
 	}
 
-	for i, w := range s.Workloads {
-		wg.Go(func() { errs[i] = s.connect(ctx, w, opts) })
+	g, gctx = errgroup.WithContext(ctx)
+	for _, w := range s.Workloads {
+		g.Go(func() error { return s.connect(gctx, w, opts) })
 	}
-	wg.Wait()
-	return s, errors.Join(errs...)
+	return s, g.Wait()
 }
 
 // startSupervisorSide starts the supervisor cluster, the Supervisor and Dex, and
