@@ -44,6 +44,10 @@ const (
 	readyTimeout = 2 * time.Minute
 )
 
+// ClusterRoles names the ClusterRole each IdP group is bound to on every workload
+// cluster, as in the design's reference scenario.
+var ClusterRoles = map[string]string{"eks-admins": "cluster-admin", "eks-users": "view"}
+
 // DexOptions are Dex's options: one confidential client, the Supervisor's, whose
 // redirect is the issuer's callback, and the users.
 func DexOptions(issuer, clientSecret string, users []User) testlib.DexOptions {
@@ -172,8 +176,8 @@ func federationDomain(issuer string) *configv1alpha1.FederationDomain {
 }
 
 // ConfigureWorkload makes a workload cluster's Concierge trust the issuer for the
-// cluster's own audience, binds cluster-admin to group eks-admins and view to
-// group eks-users, and waits until the JWTAuthenticator is Ready.
+// cluster's own audience, binds the ClusterRoles to the IdP groups, and waits until
+// the JWTAuthenticator is Ready.
 func ConfigureWorkload(
 	ctx context.Context, h *harness.Harness, issuer, audience string, caBundle []byte,
 ) error {
@@ -194,12 +198,9 @@ func ConfigureWorkload(
 	}, metav1.CreateOptions{}); err != nil {
 		return fmt.Errorf("could not create the JWTAuthenticator: %w", err)
 	}
-	for _, binding := range [][]string{
-		{"pinniped-eks-admins", "--clusterrole=cluster-admin", "--group=eks-admins"},
-		{"pinniped-eks-users", "--clusterrole=view", "--group=eks-users"},
-	} {
-		args := append([]string{"create", "clusterrolebinding"}, binding...)
-		if _, err := h.Kubectl(ctx, args...); err != nil {
+	for group, role := range ClusterRoles {
+		if _, err := h.Kubectl(ctx, "create", "clusterrolebinding", "pinniped-"+group,
+			"--clusterrole="+role, "--group="+group); err != nil {
 			return err
 		}
 	}
