@@ -7,7 +7,7 @@ TEST_TIMEOUT ?= 30m
 
 .PHONY: help
 help: ## List the targets.
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 .PHONY: build
 build: ## Build every package.
@@ -34,3 +34,15 @@ tools: ## Build kube-apiserver, etcd, kubectl and dex into bin/ (skipped when up
 .PHONY: test
 test: tools ## Unit and integration tests (starts real kube-apiservers).
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+.PHONY: demo
+demo: ## Start the whole system on loopback (see README.md); prints what to try.
+	@hack/demo.sh up
+
+.PHONY: demo-down
+demo-down: ## Stop every process of the demo and remove .demo/.
+	@hack/demo.sh down
+
+.PHONY: demo-status
+demo-status: ## Say whether the demo is up, and what to try.
+	@hack/demo.sh status

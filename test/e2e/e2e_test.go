@@ -9,10 +9,7 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
-	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,21 +18,13 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 
-	authenticationv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/authentication/v1alpha1"
-	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/config/v1alpha1"
-	idpv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/idp/v1alpha1"
-	"github.com/sealworks/pinniped/pkg/certauthority"
-	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
-	supervisorclientset "github.com/sealworks/pinniped/pkg/generated/supervisor/clientset/versioned"
 	"github.com/sealworks/pinniped/test/harness"
 	"github.com/sealworks/pinniped/test/testlib"
+	refscenario "github.com/sealworks/pinniped/test/testlib/scenario"
 )
 
-// user is a person of the company IdP.
+// user is a person of the company IdP; name also names their cache directory.
 type user struct {
 	name, email, password string
 	groups                []string
@@ -46,8 +35,8 @@ var (
 	bob   = user{"bob", "bob@example.com", "bob-password-0e7", []string{"eks-users"}}
 )
 
-// workload is one workload cluster with its Concierge and the kubeconfig that
-// `pinniped get kubeconfig` wrote for it.
+// workload is one workload cluster with the kubeconfig that `pinniped get
+// kubeconfig` wrote for it.
 type workload struct {
 	name       string
 	cluster    *harness.Harness
@@ -55,12 +44,11 @@ type workload struct {
 	kubeconfig string
 }
 
-// scenario is the reference scenario, up and configured.
+// scenario is the reference scenario, up and configured (test/testlib/scenario).
 type scenario struct {
 	pinniped, kubectl string
 	issuer            string
 	supervisor        *testlib.Supervisor
-	ca                *certauthority.CA
 	dex               *testlib.Dex
 	workloads         []*workload
 	// homes holds one configuration directory (the CLI's caches) per user.
@@ -68,31 +56,36 @@ type scenario struct {
 }
 
 // newScenario starts every process of the reference scenario and writes a
-// kubeconfig for each workload cluster with `pinniped get kubeconfig`.
+// kubeconfig for each workload cluster with `pinniped get kubeconfig`, leaving the
+// choice of flow to the CLI.
 func newScenario(t testing.TB) *scenario {
-	pinniped, err := testlib.Binary("pinniped")
-	require.NoError(t, err)
 	binDir, err := harness.BinDir()
 	require.NoError(t, err)
-	s := &scenario{pinniped: pinniped, kubectl: filepath.Join(binDir, "kubectl"), homes: t.TempDir()}
-
-	supervisorCluster := harness.Start(t, harness.Options{})
-	installCRDs(t, supervisorCluster)
-	s.supervisor = testlib.StartSupervisor(t, supervisorCluster, testlib.SupervisorOptions{})
-	s.issuer = fmt.Sprintf("https://127.0.0.1:%d/e2e-issuer", s.supervisor.Port)
-	s.ca, s.dex = configureSupervisor(t, supervisorCluster, s.issuer)
-
-	s.workloads = []*workload{{name: "workload1"}, {name: "workload2"}}
-	for i, w := range s.workloads {
-		w.cluster = harness.Start(t, harness.Options{ControllerManager: true})
-		w.audience = fmt.Sprintf("%s-%d-aud-%d", w.name, i+1, time.Now().UnixNano()%100000)
-		installCRDs(t, w.cluster)
-		testlib.StartConcierge(t, w.cluster, testlib.ConciergeOptions{})
-		configureWorkload(t, w, s.issuer, s.ca)
-
-		w.kubeconfig = filepath.Join(t.TempDir(), w.name+".kubeconfig")
-		r := run(t, nil, pinniped, "get", "kubeconfig", "--kubeconfig", w.cluster.KubeconfigPath, "-o", w.kubeconfig)
-		require.NoError(t, r.err, "get kubeconfig: %s", r.stderr)
+	var users []refscenario.User
+	for _, u := range []user{alice, bob} {
+		users = append(users, refscenario.User{Name: u.name, Email: u.email, Password: u.password, Groups: u.groups})
+	}
+	dir := t.TempDir()
+	started, err := refscenario.Start(context.Background(), dir, refscenario.Options{
+		Users:      users,
+		Workloads:  []string{"workload1", "workload2"},
+		IssuerPath: "/e2e-issuer",
+	})
+	// Registered after t.TempDir, so it runs before the directory is removed.
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(started.Logs())
+		}
+		started.Stop()
+	})
+	require.NoError(t, err)
+	s := &scenario{
+		pinniped: started.Pinniped, kubectl: filepath.Join(binDir, "kubectl"), issuer: started.Issuer,
+		supervisor: started.Supervisor, dex: started.Dex, homes: t.TempDir(),
+	}
+	for _, w := range started.Workloads {
+		s.workloads = append(s.workloads, &workload{name: w.Name, cluster: w.Cluster, audience: w.Audience,
+			kubeconfig: w.Kubeconfig})
 	}
 	return s
 }
@@ -186,164 +179,6 @@ func TestReferenceScenario(t *testing.T) {
 	t.Run("audience_isolation", func(t *testing.T) { testAudienceIsolation(t, s) })
 	t.Run("cached_credential_and_refresh", func(t *testing.T) { testCachedCredential(t, s) })
 	t.Run("bad_input", func(t *testing.T) { testBadInput(t, s) })
-}
-
-// configureSupervisor starts Dex and makes it the only identity provider of a
-// FederationDomain at issuer, served with a certificate from a new CA it returns.
-func configureSupervisor(t testing.TB, h *harness.Harness, issuer string) (*certauthority.CA, *testlib.Dex) {
-	t.Helper()
-	ctx := context.Background()
-	dex := testlib.StartDex(t, testlib.DexOptions{
-		Clients: []testlib.DexClient{{ID: "supervisor", Secret: "supervisor-client-secret-e2e",
-			RedirectURIs: []string{issuer + "/callback"}}},
-		Users: []testlib.DexUser{
-			{Email: alice.email, Username: alice.name, Password: alice.password, Groups: alice.groups},
-			{Email: bob.email, Username: bob.name, Password: bob.password, Groups: bob.groups},
-		},
-	})
-	ca, err := certauthority.New("e2e-supervisor-ca", time.Hour)
-	require.NoError(t, err)
-	pair, err := ca.IssueServerCert(nil, []net.IP{net.ParseIP("127.0.0.1")}, time.Hour)
-	require.NoError(t, err)
-
-	secrets := h.Client().CoreV1().Secrets(testlib.SupervisorNamespace)
-	_, err = secrets.Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: testlib.SupervisorDefaultTLSSecret},
-		Type:       corev1.SecretTypeTLS,
-		Data:       map[string][]byte{corev1.TLSCertKey: pair.CertPEM, corev1.TLSPrivateKeyKey: pair.KeyPEM},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	_, err = secrets.Create(ctx, &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: "dex-client"},
-		Type:       idpv1alpha1.OIDCIdentityProviderSecretType,
-		StringData: map[string]string{"clientID": "supervisor", "clientSecret": "supervisor-client-secret-e2e"},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-
-	client := supervisorclientset.NewForConfigOrDie(h.AdminConfig)
-	_, err = client.IdpV1alpha1().OIDCIdentityProviders(testlib.SupervisorNamespace).Create(ctx,
-		&idpv1alpha1.OIDCIdentityProvider{
-			ObjectMeta: metav1.ObjectMeta{Name: "dex"},
-			Spec: idpv1alpha1.OIDCIdentityProviderSpec{
-				Issuer: dex.Issuer,
-				TLS: &idpv1alpha1.TLSSpec{
-					CertificateAuthorityData: base64.StdEncoding.EncodeToString(dex.CABundle),
-				},
-				Client: idpv1alpha1.OIDCClient{SecretName: "dex-client"},
-				AuthorizationConfig: idpv1alpha1.OIDCAuthorizationConfig{
-					AllowPasswordGrant: true,
-					AdditionalScopes:   []string{"offline_access", "email", "groups"},
-				},
-				Claims: idpv1alpha1.OIDCClaims{Username: "email", Groups: "groups"},
-			},
-		}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	_, err = client.ConfigV1alpha1().FederationDomains(testlib.SupervisorNamespace).Create(ctx,
-		&configv1alpha1.FederationDomain{
-			ObjectMeta: metav1.ObjectMeta{Name: "e2e"},
-			Spec: configv1alpha1.FederationDomainSpec{
-				Issuer: issuer,
-				IdentityProviders: []configv1alpha1.FederationDomainIdentityProvider{{
-					DisplayName: "dex",
-					ObjectRef: corev1.TypedLocalObjectReference{
-						APIGroup: ptr(idpv1alpha1.GroupName), Kind: "OIDCIdentityProvider", Name: "dex",
-					},
-				}},
-			},
-		}, metav1.CreateOptions{})
-	require.NoError(t, err)
-
-	poll(t, func(ctx context.Context) error {
-		fd, err := client.ConfigV1alpha1().FederationDomains(testlib.SupervisorNamespace).Get(ctx, "e2e",
-			metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if fd.Status.Phase != configv1alpha1.FederationDomainPhaseReady {
-			return fmt.Errorf("FederationDomain is %s: %+v", fd.Status.Phase, fd.Status.Conditions)
-		}
-		idp, err := client.IdpV1alpha1().OIDCIdentityProviders(testlib.SupervisorNamespace).Get(ctx, "dex",
-			metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if idp.Status.Phase != idpv1alpha1.OIDCIdentityProviderPhaseReady {
-			return fmt.Errorf("OIDCIdentityProvider is %s: %+v", idp.Status.Phase, idp.Status.Conditions)
-		}
-		return nil
-	})
-	return ca, dex
-}
-
-// configureWorkload trusts the Supervisor's issuer for the workload's own audience
-// and binds cluster-admin to eks-admins and view to eks-users.
-func configureWorkload(t testing.TB, w *workload, issuer string, ca *certauthority.CA) {
-	t.Helper()
-	ctx := context.Background()
-	concierge := conciergeclientset.NewForConfigOrDie(w.cluster.AdminConfig)
-	jwts := concierge.AuthenticationV1alpha1().JWTAuthenticators()
-	_, err := jwts.Create(ctx, &authenticationv1alpha1.JWTAuthenticator{
-		ObjectMeta: metav1.ObjectMeta{Name: "supervisor"},
-		Spec: authenticationv1alpha1.JWTAuthenticatorSpec{
-			Issuer:   issuer,
-			Audience: w.audience,
-			TLS: &authenticationv1alpha1.TLSSpec{
-				CertificateAuthorityData: base64.StdEncoding.EncodeToString(ca.Bundle()),
-			},
-		},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	for _, binding := range [][]string{
-		{"pinniped-eks-admins", "--clusterrole=cluster-admin", "--group=eks-admins"},
-		{"pinniped-eks-users", "--clusterrole=view", "--group=eks-users"},
-	} {
-		_, err := w.cluster.Kubectl(ctx, append([]string{"create", "clusterrolebinding"}, binding...)...)
-		require.NoError(t, err)
-	}
-	poll(t, func(ctx context.Context) error {
-		got, err := jwts.Get(ctx, "supervisor", metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if got.Status.Phase != authenticationv1alpha1.JWTAuthenticatorPhaseReady {
-			return fmt.Errorf("JWTAuthenticator on %s is %s: %+v", w.name, got.Status.Phase, got.Status.Conditions)
-		}
-		// The Concierge publishes its strategy in a CredentialIssuer, which get
-		// kubeconfig reads.
-		issuers, err := concierge.ConfigV1alpha1().CredentialIssuers().List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return err
-		}
-		if len(issuers.Items) == 0 || len(issuers.Items[0].Status.Strategies) == 0 {
-			return fmt.Errorf("no CredentialIssuer with a strategy on %s yet", w.name)
-		}
-		return nil
-	})
-}
-
-func installCRDs(t testing.TB, h *harness.Harness) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	root, err := harness.RepoRoot()
-	require.NoError(t, err)
-	crds := filepath.Join(root, "artifacts/crds")
-	_, err = h.Kubectl(ctx, "apply", "--server-side", "-f", crds)
-	require.NoError(t, err)
-	_, err = h.Kubectl(ctx, "wait", "--for=condition=established", "--timeout=60s", "-f", crds)
-	require.NoError(t, err)
-}
-
-// poll retries check for up to two minutes and fails with its last error.
-func poll(t testing.TB, check func(ctx context.Context) error) {
-	t.Helper()
-	var last error
-	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 2*time.Minute, true,
-		func(ctx context.Context) (bool, error) {
-			last = check(ctx)
-			return last == nil, nil
-		})
-	require.NoError(t, err, "last error: %v", last)
 }
 
 type result struct {

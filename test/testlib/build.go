@@ -14,8 +14,14 @@ import (
 	"github.com/sealworks/pinniped/test/harness"
 )
 
-// builds holds one *buildResult per binary name.
-var builds sync.Map
+var (
+	// builds holds one *buildResult per binary name.
+	builds sync.Map
+
+	buildDirMu sync.Mutex
+	// buildDir is where Binary writes binaries; empty means a new temporary directory.
+	buildDir string
+)
 
 type buildResult struct {
 	once sync.Once
@@ -23,7 +29,16 @@ type buildResult struct {
 	err  error
 }
 
-// Binary builds ./cmd/<name> once per test binary and returns its path.
+// BuildInto makes Binary write its binaries into dir instead of a temporary
+// directory, for a caller that keeps them (the demo). A binary already there is
+// relinked only when its sources changed. Call it before the first Binary.
+func BuildInto(dir string) {
+	buildDirMu.Lock()
+	defer buildDirMu.Unlock()
+	buildDir = dir
+}
+
+// Binary builds ./cmd/<name> once per process and returns its path.
 func Binary(name string) (string, error) {
 	v, _ := builds.LoadOrStore(name, &buildResult{})
 	r := v.(*buildResult)
@@ -33,10 +48,14 @@ func Binary(name string) (string, error) {
 			r.err = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "pinniped-bin-")
-		if err != nil {
-			r.err = fmt.Errorf("could not create build directory: %w", err)
-			return
+		buildDirMu.Lock()
+		dir := buildDir
+		buildDirMu.Unlock()
+		if dir == "" {
+			if dir, err = os.MkdirTemp("", "pinniped-bin-"); err != nil {
+				r.err = fmt.Errorf("could not create build directory: %w", err)
+				return
+			}
 		}
 		r.path = filepath.Join(dir, name)
 		cmd := exec.Command("go", "build", "-o", r.path, "./cmd/"+name)
