@@ -177,7 +177,7 @@ func federationDomain(issuer string) *configv1alpha1.FederationDomain {
 
 // ConfigureWorkload makes a workload cluster's Concierge trust the issuer for the
 // cluster's own audience, binds the ClusterRoles to the IdP groups, and waits until
-// the JWTAuthenticator is Ready.
+// the JWTAuthenticator is Ready and the CredentialIssuer has a strategy.
 func ConfigureWorkload(
 	ctx context.Context, h *harness.Harness, issuer, audience string, caBundle []byte,
 ) error {
@@ -211,6 +211,15 @@ func ConfigureWorkload(
 		}
 		if got.Status.Phase != authenticationv1alpha1.JWTAuthenticatorPhaseReady {
 			return fmt.Errorf("JWTAuthenticator is %s: %+v", got.Status.Phase, got.Status.Conditions)
+		}
+		// `pinniped get kubeconfig` reads the strategy from the CredentialIssuer,
+		// which the Concierge writes shortly after it starts.
+		issuers, err := client.ConfigV1alpha1().CredentialIssuers().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return err
+		}
+		if len(issuers.Items) == 0 || len(issuers.Items[0].Status.Strategies) == 0 {
+			return fmt.Errorf("no CredentialIssuer with a strategy yet")
 		}
 		return nil
 	})
