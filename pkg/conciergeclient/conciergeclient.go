@@ -20,7 +20,7 @@ import (
 
 	authenticationv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/authentication/v1alpha1"
 	loginv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/login/v1alpha1"
-	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
+	loginclient "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned/typed/login/v1alpha1"
 	"github.com/sealworks/pinniped/pkg/groupsuffix"
 )
 
@@ -46,7 +46,7 @@ type Config struct {
 // Client sends TokenCredentialRequests.
 type Client struct {
 	authenticator corev1.TypedLocalObjectReference
-	client        conciergeclientset.Interface
+	client        loginclient.LoginV1alpha1Interface
 }
 
 // New checks the configuration and builds an anonymous client: the request
@@ -79,7 +79,9 @@ func New(config Config) (*Client, error) {
 		Timeout:         requestTimeout,
 		UserAgent:       rest.DefaultKubernetesUserAgent(),
 	}, suffix)
-	client, err := conciergeclientset.NewForConfig(restConfig)
+	// The typed login client alone: the whole clientset would bring in client-go's
+	// discovery and the registration of every Kubernetes API type at each start.
+	client, err := loginclient.NewForConfig(restConfig)
 	if err != nil {
 		return nil, fmt.Errorf("could not build concierge client: %w", err)
 	}
@@ -109,7 +111,7 @@ func authenticatorKind(authenticatorType string) (string, error) {
 func (c *Client) ExchangeToken(ctx context.Context, token string) (*clientauthv1beta1.ExecCredentialStatus, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	resp, err := c.client.LoginV1alpha1().TokenCredentialRequests().Create(ctx, &loginv1alpha1.TokenCredentialRequest{
+	resp, err := c.client.TokenCredentialRequests().Create(ctx, &loginv1alpha1.TokenCredentialRequest{
 		Spec: loginv1alpha1.TokenCredentialRequestSpec{Token: token, Authenticator: c.authenticator},
 	}, metav1.CreateOptions{})
 	if err != nil {

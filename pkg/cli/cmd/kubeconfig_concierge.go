@@ -12,25 +12,59 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
-	aggregatorclient "k8s.io/kube-aggregator/pkg/client/clientset_generated/clientset"
 
 	authenticationv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/authentication/v1alpha1"
 	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/config/v1alpha1"
-	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
+	authenticationclient "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned/typed/authentication/v1alpha1"
+	configclient "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned/typed/config/v1alpha1"
 	"github.com/sealworks/pinniped/pkg/groupsuffix"
 )
 
 // pendingPoll is how often a Pending strategy is looked at again.
 const pendingPoll = 2 * time.Second
 
+// conciergeAPI is the part of the Concierge's clientset that get kubeconfig uses.
+// It is built from the typed clients alone: the whole clientset would bring in
+// client-go's discovery and the registration of every Kubernetes API type, which
+// each run of the CLI as a credential plugin would pay for at start.
+type conciergeAPI interface {
+	ConfigV1alpha1() configclient.ConfigV1alpha1Interface
+	AuthenticationV1alpha1() authenticationclient.AuthenticationV1alpha1Interface
+}
+
+type typedConciergeClients struct {
+	config         configclient.ConfigV1alpha1Interface
+	authentication authenticationclient.AuthenticationV1alpha1Interface
+}
+
+func (c typedConciergeClients) ConfigV1alpha1() configclient.ConfigV1alpha1Interface { return c.config }
+func (c typedConciergeClients) AuthenticationV1alpha1() authenticationclient.AuthenticationV1alpha1Interface {
+	return c.authentication
+}
+
+func newConciergeAPI(config *rest.Config) (conciergeAPI, error) {
+	configClient, err := configclient.NewForConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	authenticationClient, err := authenticationclient.NewForConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	return typedConciergeClients{config: configClient, authentication: authenticationClient}, nil
+}
+
 // discoverConcierge finds the Concierge's strategy and authenticator, and fills in
 // the flags that a JWTAuthenticator answers.
 func discoverConcierge(ctx context.Context, log logr.Logger, restConfig *rest.Config,
 	f *getKubeconfigFlags, t *target) error {
-	client, err := conciergeclientset.NewForConfig(conciergeRESTConfig(restConfig, f.concierge.apiGroupSuffix))
+	client, err := newConciergeAPI(conciergeRESTConfig(restConfig, f.concierge.apiGroupSuffix))
 	if err != nil {
 		return fmt.Errorf("could not build the Concierge client: %w", err)
 	}
@@ -72,7 +106,7 @@ func discoverConcierge(ctx context.Context, log logr.Logger, restConfig *rest.Co
 
 // credentialIssuer returns the named CredentialIssuer, or the only one, waiting
 // while any strategy is Pending.
-func credentialIssuer(ctx context.Context, client conciergeclientset.Interface,
+func credentialIssuer(ctx context.Context, client conciergeAPI,
 	f *getKubeconfigFlags) (*configv1alpha1.CredentialIssuer, error) {
 	for {
 		var issuer *configv1alpha1.CredentialIssuer
@@ -119,7 +153,7 @@ func chooseStrategy(issuer *configv1alpha1.CredentialIssuer, mode string) *confi
 }
 
 // discoverAuthenticator picks the named authenticator, or the only one.
-func discoverAuthenticator(ctx context.Context, restConfig *rest.Config, client conciergeclientset.Interface,
+func discoverAuthenticator(ctx context.Context, restConfig *rest.Config, client conciergeAPI,
 	f *getKubeconfigFlags, t *target) error {
 	authn := client.AuthenticationV1alpha1()
 	name, kind := f.concierge.authenticatorName, strings.ToLower(f.concierge.authenticatorType)
@@ -180,6 +214,11 @@ func discoverAuthenticator(ctx context.Context, restConfig *rest.Config, client 
 	return nil
 }
 
+// apiServicesResource is the aggregator's APIService resource.
+var apiServicesResource = schema.GroupVersionResource{
+	Group: "apiregistration.k8s.io", Version: "v1", Resource: "apiservices",
+}
+
 // jwtAuthenticatorCA reads spec.tls: inline, or from a Secret or ConfigMap in the
 // Concierge's namespace, which its APIService names.
 func jwtAuthenticatorCA(ctx context.Context, restConfig *rest.Config, suffix string,
@@ -191,36 +230,38 @@ func jwtAuthenticatorCA(ctx context.Context, restConfig *rest.Config, suffix str
 	if source == nil {
 		return nil, nil
 	}
-	aggregator, err := aggregatorclient.NewForConfig(restConfig)
+	// A dynamic client keeps the typed clientsets, and the time their schemes
+	// take to register at every start of the CLI, out of the binary.
+	client, err := dynamic.NewForConfig(restConfig)
 	if err != nil {
 		return nil, err
 	}
 	group, _ := groupsuffix.Replace("login.concierge.pinniped.dev", suffix)
-	apiService, err := aggregator.ApiregistrationV1().APIServices().Get(ctx, "v1alpha1."+group, metav1.GetOptions{})
+	apiService, err := client.Resource(apiServicesResource).Get(ctx, "v1alpha1."+group, metav1.GetOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("could not find the Concierge's namespace: %w", err)
 	}
-	if apiService.Spec.Service == nil {
-		return nil, fmt.Errorf("APIService %s has no service", apiService.Name)
-	}
-	namespace := apiService.Spec.Service.Namespace
-	kube, err := kubernetes.NewForConfig(restConfig)
-	if err != nil {
-		return nil, err
+	namespace, _, _ := unstructured.NestedString(apiService.Object, "spec", "service", "namespace")
+	if namespace == "" {
+		return nil, fmt.Errorf("APIService %s has no service", apiService.GetName())
 	}
 	switch source.Kind {
 	case authenticationv1alpha1.CertificateAuthorityDataSourceKindSecret:
-		secret, err := kube.CoreV1().Secrets(namespace).Get(ctx, source.Name, metav1.GetOptions{})
+		secret, err := client.Resource(corev1.SchemeGroupVersion.WithResource("secrets")).Namespace(namespace).
+			Get(ctx, source.Name, metav1.GetOptions{})
 		if err != nil {
 			return nil, err
 		}
-		return secret.Data[source.Key], nil
+		encoded, _, _ := unstructured.NestedString(secret.Object, "data", source.Key)
+		return base64.StdEncoding.DecodeString(encoded)
 	case authenticationv1alpha1.CertificateAuthorityDataSourceKindConfigMap:
-		configMap, err := kube.CoreV1().ConfigMaps(namespace).Get(ctx, source.Name, metav1.GetOptions{})
+		configMap, err := client.Resource(corev1.SchemeGroupVersion.WithResource("configmaps")).
+			Namespace(namespace).Get(ctx, source.Name, metav1.GetOptions{})
 		if err != nil {
 			return nil, err
 		}
-		return []byte(configMap.Data[source.Key]), nil
+		value, _, _ := unstructured.NestedString(configMap.Object, "data", source.Key)
+		return []byte(value), nil
 	default:
 		return nil, fmt.Errorf("unknown CA source kind %q", source.Kind)
 	}

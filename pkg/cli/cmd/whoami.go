@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	identityv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/identity/v1alpha1"
-	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
+	identityclient "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned/typed/identity/v1alpha1"
 	"github.com/sealworks/pinniped/pkg/groupsuffix"
 )
 
@@ -56,7 +56,7 @@ func runWhoami(ctx context.Context, out io.Writer, f whoamiFlags) error {
 	if err != nil {
 		return fmt.Errorf("could not load kubeconfig: %w", err)
 	}
-	client, err := conciergeclientset.NewForConfig(groupsuffix.WithSuffix(restConfig, f.apiGroupSuffix))
+	client, err := identityclient.NewForConfig(groupsuffix.WithSuffix(restConfig, f.apiGroupSuffix))
 	if err != nil {
 		return fmt.Errorf("could not build the Concierge client: %w", err)
 	}
@@ -65,7 +65,7 @@ func runWhoami(ctx context.Context, out io.Writer, f whoamiFlags) error {
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
 	}
-	who, err := client.IdentityV1alpha1().WhoAmIRequests().Create(ctx, &identityv1alpha1.WhoAmIRequest{},
+	who, err := client.WhoAmIRequests().Create(ctx, &identityv1alpha1.WhoAmIRequest{},
 		metav1.CreateOptions{})
 	if err != nil {
 		return fmt.Errorf("could not complete WhoAmIRequest (is the Concierge installed?): %w", err)

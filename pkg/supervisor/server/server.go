@@ -25,6 +25,9 @@ const (
 	readHeaderTimeout = 10 * time.Second
 	// shutdownTimeout is how long requests in flight may finish after a stop signal.
 	shutdownTimeout = time.Minute
+	// apiQPS and apiBurst limit the Supervisor's requests to the Kubernetes API.
+	apiQPS   = 50
+	apiBurst = 100
 )
 
 // Options are the Supervisor's command-line settings.
@@ -52,6 +55,10 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	// Every login reads and writes several session Secrets; client-go's default
+	// limit (5 requests/s) would queue them one after another. The API server's
+	// priority and fairness still protects it.
+	kubeConfig.QPS, kubeConfig.Burst = apiQPS, apiBurst
 	if err := serverenv.SetLogLevel(cfg.Log.Level); err != nil {
 		return err
 	}
