@@ -15,7 +15,8 @@ import (
 
 // BenchmarkKubectl measures, on the reference scenario, what the exec plugin costs
 // kubectl: `kubectl get --raw /version` with a static client certificate against
-// the same call through the plugin with a cached credential; and a full
+// the same call through the plugin with a cached credential, and the plugin alone;
+// and a full
 // cli_password login (Supervisor, Dex's password grant, token exchange and
 // TokenCredentialRequest) with empty caches.
 //
@@ -50,6 +51,15 @@ func BenchmarkKubectl(b *testing.B) {
 	b.Run("exec_plugin_cached_credential", func(b *testing.B) {
 		for b.Loop() {
 			version(b, s.env(bob, "not-needed"), w.kubeconfig)
+		}
+	})
+	// What kubectl waits for before each call: the plugin answering from its cache.
+	b.Run("exec_plugin_alone_cached_credential", func(b *testing.B) {
+		command, args := execPlugin(b, w.kubeconfig)
+		env := s.env(bob, "not-needed")
+		for b.Loop() {
+			r := run(b, env, command, args...)
+			require.NoError(b, r.err, "stderr: %s", r.stderr)
 		}
 	})
 	b.Run("cli_password_login", func(b *testing.B) {
