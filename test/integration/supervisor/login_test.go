@@ -22,6 +22,7 @@ import (
 	"golang.org/x/oauth2"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/config/v1alpha1"
 	idpv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/idp/v1alpha1"
@@ -113,6 +114,15 @@ func newLoginEnv(t *testing.T, name string) *loginEnv {
 		_ = resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			return fmt.Errorf("jwks.json returned %d", resp.StatusCode)
+		}
+		// The state keys are loaded when the browser flow starts at the upstream.
+		resp, err = env.client.Get(env.authorizeURL(oauth2.GenerateVerifier(), nil))
+		if err != nil {
+			return err
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			return fmt.Errorf("authorize returned %d to %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		return nil
 	})
@@ -336,6 +346,7 @@ func TestBrowserLogin(t *testing.T) {
 		cliRedirect, "alice@example.com", "alice-password")
 	require.NoError(t, err)
 	require.Equal(t, "state-1234567890", stoppedAt.Query().Get("state"))
+	require.NotEmpty(t, stoppedAt.Query().Get("code"), "stopped at %s", stoppedAt)
 	tokens := env.redeem(t, env.client, stoppedAt.Query().Get("code"), verifier)
 	require.Equal(t, http.StatusOK, tokens.status, "%+v", tokens)
 	claims := env.verify(t, tokens.IDToken, cliClientID)
@@ -382,6 +393,25 @@ func TestTwoReplicas(t *testing.T) {
 	refreshed := env.refresh(t, other, tokens.RefreshToken)
 	require.Equal(t, http.StatusOK, refreshed.status, "%+v", refreshed)
 	require.Equal(t, "bob@example.com", env.verify(t, refreshed.IDToken, cliClientID).Username)
+
+	// A restarted Supervisor (a new process) carries on with the session.
+	second.Stop()
+	third := testlib.StartSupervisor(t, cluster, testlib.SupervisorOptions{})
+	restarted := supervisorDialer(env.roots, third.Port)
+	eventually(t, func() error {
+		resp, err := restarted.Get(env.issuer + "/jwks.json")
+		if err != nil {
+			return err
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("restarted replica's jwks.json returned %d", resp.StatusCode)
+		}
+		return nil
+	})
+	again := env.refresh(t, restarted, refreshed.RefreshToken)
+	require.Equal(t, http.StatusOK, again.status, "%+v", again)
+	require.Equal(t, "bob@example.com", env.verify(t, again.IDToken, cliClientID).Username)
 }
 
 // TestLoginBadInput sends what a broken or hostile client would, and expects a
@@ -482,6 +512,68 @@ func TestLoginBadInput(t *testing.T) {
 		require.Equal(t, http.StatusOK, narrow.status, "%+v", narrow)
 		out := env.exchange(t, env.client, narrow.AccessToken, "cluster")
 		require.Equal(t, "access_denied", out.Error, "%+v", out)
+	})
+	t.Run("oversized refresh token", func(t *testing.T) {
+		// Under the 1 MiB form limit: an unknown token. Over it: a 400 before parsing.
+		out := env.refresh(t, env.client, "pin_rt_"+strings.Repeat("A", 512<<10))
+		require.Equal(t, http.StatusBadRequest, out.status, "%+v", out)
+		require.Equal(t, "invalid_grant", out.Error)
+		form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {strings.Repeat("A", 2<<20)}}
+		req, err := http.NewRequest(http.MethodPost, env.issuer+"/oauth2/token", strings.NewReader(form.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(cliClientID, "")
+		resp, err := env.client.Do(req)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	})
+	t.Run("tampered state", func(t *testing.T) {
+		start, err := env.client.Get(env.authorizeURL(oauth2.GenerateVerifier(), url.Values{"pinniped_idp_name": {"dex"}}))
+		require.NoError(t, err)
+		_ = start.Body.Close()
+		require.Equal(t, http.StatusSeeOther, start.StatusCode)
+		upstream, err := url.Parse(start.Header.Get("Location"))
+		require.NoError(t, err)
+		state := []byte(upstream.Query().Get("state"))
+		state[len(state)/2] ^= 0x01
+		req := mustRequest(t, http.MethodGet, env.issuer+"/callback?code=x&state="+url.QueryEscape(string(state)))
+		for _, cookie := range start.Cookies() {
+			req.AddCookie(cookie)
+		}
+		resp, err := env.client.Do(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "body: %s", body)
+		require.Contains(t, string(body), "the state parameter is invalid or has expired")
+	})
+	t.Run("password grant not allowed", func(t *testing.T) {
+		idps := supervisorClient(t).IdpV1alpha1().OIDCIdentityProviders(namespace)
+		_, err := idps.Patch(context.Background(), "badinput", types.MergePatchType,
+			[]byte(`{"spec":{"authorizationConfig":{"allowPasswordGrant":false}}}`), metav1.PatchOptions{})
+		require.NoError(t, err)
+		eventually(t, func() error {
+			req, err := http.NewRequest(http.MethodGet, env.authorizeURL(verifier, nil), nil)
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Pinniped-Username", "alice@example.com")
+			req.Header.Set("Pinniped-Password", "alice-password")
+			resp, err := env.client.Do(req)
+			if err != nil {
+				return err
+			}
+			_ = resp.Body.Close()
+			location, err := url.Parse(resp.Header.Get("Location"))
+			if err != nil {
+				return err
+			}
+			if got := location.Query().Get("error"); got != "access_denied" {
+				return fmt.Errorf("status %d, error %q", resp.StatusCode, got)
+			}
+			return nil
+		})
 	})
 }
 
