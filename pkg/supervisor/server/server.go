@@ -26,8 +26,8 @@ const (
 	// shutdownTimeout is how long requests in flight may finish after a stop signal.
 	shutdownTimeout = time.Minute
 	// apiQPS and apiBurst limit the Supervisor's requests to the Kubernetes API.
-	apiQPS   = 50
-	apiBurst = 100
+	apiQPS   = 500
+	apiBurst = 1000
 )
 
 // Options are the Supervisor's command-line settings.

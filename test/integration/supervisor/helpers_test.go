@@ -27,7 +27,7 @@ import (
 const namespace = testlib.SupervisorNamespace
 
 // supervisorClient returns the generated client of the Supervisor's API groups.
-func supervisorClient(t *testing.T) supervisorclientset.Interface {
+func supervisorClient(t testing.TB) supervisorclientset.Interface {
 	t.Helper()
 	c, err := supervisorclientset.NewForConfig(cluster.AdminConfig)
 	require.NoError(t, err)
@@ -61,12 +61,12 @@ type response struct {
 	issuerCN string
 }
 
-func get(t *testing.T, client *http.Client, url string) response {
+func get(t testing.TB, client *http.Client, url string) response {
 	t.Helper()
 	return do(t, client, http.MethodGet, url)
 }
 
-func do(t *testing.T, client *http.Client, method, url string) response {
+func do(t testing.TB, client *http.Client, method, url string) response {
 	t.Helper()
 	req, err := http.NewRequest(method, url, nil)
 	require.NoError(t, err)
@@ -81,7 +81,7 @@ func do(t *testing.T, client *http.Client, method, url string) response {
 }
 
 // eventually polls check until it returns nil or a minute has passed.
-func eventually(t *testing.T, check func() error) {
+func eventually(t testing.TB, check func() error) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
@@ -98,7 +98,7 @@ func eventually(t *testing.T, check func() error) {
 
 // createTLSSecret stores a serving certificate for host, issued by ca, as a
 // kubernetes.io/tls Secret.
-func createTLSSecret(t *testing.T, ca *certauthority.CA, name, host string) {
+func createTLSSecret(t testing.TB, ca *certauthority.CA, name, host string) {
 	t.Helper()
 	pair, err := ca.IssueServerCert([]string{host}, nil, time.Hour)
 	require.NoError(t, err)
@@ -109,7 +109,7 @@ func createTLSSecret(t *testing.T, ca *certauthority.CA, name, host string) {
 	})
 }
 
-func createSecret(t *testing.T, secret *corev1.Secret) {
+func createSecret(t testing.TB, secret *corev1.Secret) {
 	t.Helper()
 	ctx := context.Background()
 	_, err := cluster.Client().CoreV1().Secrets(namespace).Create(ctx, secret, metav1.CreateOptions{})
@@ -123,7 +123,7 @@ func createSecret(t *testing.T, secret *corev1.Secret) {
 }
 
 // createFD creates a FederationDomain and deletes it when the test ends.
-func createFD(t *testing.T, name string, spec configv1alpha1.FederationDomainSpec) {
+func createFD(t testing.TB, name string, spec configv1alpha1.FederationDomainSpec) {
 	t.Helper()
 	ctx := context.Background()
 	fds := supervisorClient(t).ConfigV1alpha1().FederationDomains(namespace)
@@ -135,7 +135,7 @@ func createFD(t *testing.T, name string, spec configv1alpha1.FederationDomainSpe
 	t.Cleanup(func() { deleteFD(t, name) })
 }
 
-func deleteFD(t *testing.T, name string) {
+func deleteFD(t testing.TB, name string) {
 	t.Helper()
 	err := supervisorClient(t).ConfigV1alpha1().FederationDomains(namespace).Delete(context.Background(), name,
 		metav1.DeleteOptions{})

@@ -50,7 +50,7 @@ type loginEnv struct {
 
 // newLoginEnv starts Dex with alice (eks-admins) and bob (eks-users), and serves a
 // FederationDomain with Dex as OIDCIdentityProvider "dex", password grant allowed.
-func newLoginEnv(t *testing.T, name string) *loginEnv {
+func newLoginEnv(t testing.TB, name string) *loginEnv {
 	t.Helper()
 	issuer := fmt.Sprintf("https://%s:%d/%s", loginHost, supervisor.Port, name)
 	dex := testlib.StartDex(t, testlib.DexOptions{
@@ -169,7 +169,7 @@ func (e *loginEnv) authorizeURL(verifier string, extra url.Values) string {
 }
 
 // passwordAuthorize runs the header flow and returns the redirect it answered with.
-func (e *loginEnv) passwordAuthorize(t *testing.T, client *http.Client, verifier, username, password string,
+func (e *loginEnv) passwordAuthorize(t testing.TB, client *http.Client, verifier, username, password string,
 	extra url.Values) *url.URL {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, e.authorizeURL(verifier, extra), nil)
@@ -202,7 +202,7 @@ type tokenResponse struct {
 
 // postToken posts a form to the token endpoint as the CLI does: pinniped-cli with
 // an empty secret in Basic auth, or only client_id in the body for the exchange.
-func (e *loginEnv) postToken(t *testing.T, client *http.Client, form url.Values, basic bool) tokenResponse {
+func (e *loginEnv) postToken(t testing.TB, client *http.Client, form url.Values, basic bool) tokenResponse {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, e.issuer+"/oauth2/token", strings.NewReader(form.Encode()))
 	require.NoError(t, err)
@@ -221,7 +221,7 @@ func (e *loginEnv) postToken(t *testing.T, client *http.Client, form url.Values,
 	return out
 }
 
-func (e *loginEnv) redeem(t *testing.T, client *http.Client, code, verifier string) tokenResponse {
+func (e *loginEnv) redeem(t testing.TB, client *http.Client, code, verifier string) tokenResponse {
 	t.Helper()
 	return e.postToken(t, client, url.Values{
 		"grant_type": {"authorization_code"}, "code": {code}, "code_verifier": {verifier},
@@ -229,12 +229,12 @@ func (e *loginEnv) redeem(t *testing.T, client *http.Client, code, verifier stri
 	}, true)
 }
 
-func (e *loginEnv) refresh(t *testing.T, client *http.Client, refreshToken string) tokenResponse {
+func (e *loginEnv) refresh(t testing.TB, client *http.Client, refreshToken string) tokenResponse {
 	t.Helper()
 	return e.postToken(t, client, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}, true)
 }
 
-func (e *loginEnv) exchange(t *testing.T, client *http.Client, accessToken, audience string) tokenResponse {
+func (e *loginEnv) exchange(t testing.TB, client *http.Client, accessToken, audience string) tokenResponse {
 	t.Helper()
 	return e.postToken(t, client, url.Values{
 		"client_id": {cliClientID}, "grant_type": {tokenExchype}, "audience": {audience},
@@ -256,7 +256,7 @@ type idClaims struct {
 
 // verify checks an ID token's signature against the issuer's JWKS, its issuer,
 // audience and expiry, and returns its claims.
-func (e *loginEnv) verify(t *testing.T, token, audience string) idClaims {
+func (e *loginEnv) verify(t testing.TB, token, audience string) idClaims {
 	t.Helper()
 	ctx := coreosoidc.ClientContext(context.Background(), e.client)
 	provider, err := coreosoidc.NewProvider(ctx, e.issuer)
@@ -577,7 +577,7 @@ func TestLoginBadInput(t *testing.T) {
 	})
 }
 
-func mustRequest(t *testing.T, method, target string) *http.Request {
+func mustRequest(t testing.TB, method, target string) *http.Request {
 	t.Helper()
 	req, err := http.NewRequest(method, target, nil)
 	require.NoError(t, err)
