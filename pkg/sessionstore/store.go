@@ -14,20 +14,47 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
+	corev1listers "k8s.io/client-go/listers/core/v1"
 	"k8s.io/utils/clock"
 )
 
 // Store reads and writes entries in the namespace of its Secret client. It is safe
-// for concurrent use; it keeps no state besides its client.
+// for concurrent use; it keeps no state besides its client and, optionally, an
+// informer's cache to read from.
 type Store struct {
 	secrets corev1client.SecretInterface
 	clock   clock.PassiveClock
+	cache   corev1listers.SecretNamespaceLister
+	cached  map[Kind]bool
+}
+
+// Option changes how a Store works.
+type Option func(*Store)
+
+// WithCachedReads makes Get read entries of the given kinds from an informer's
+// cache of the same namespace, and from the API only when the cache does not have
+// them yet (an entry just created by this or another replica). A cached entry can
+// be stale for as long as the watch lags, so only kinds whose every change goes
+// through a resourceVersion precondition (Update, DeleteVersion), or whose
+// revocation may take that long, belong here.
+func WithCachedReads(cache corev1listers.SecretNamespaceLister, kinds ...Kind) Option {
+	return func(s *Store) {
+		s.cache = cache
+		s.cached = map[Kind]bool{}
+		for _, kind := range kinds {
+			s.cached[kind] = true
+		}
+	}
 }
 
 // New returns a store over the Secrets of one namespace. The clock sets and checks
 // expiry times, so tests can move time instead of waiting.
-func New(secrets corev1client.SecretInterface, clock clock.PassiveClock) *Store {
-	return &Store{secrets: secrets, clock: clock}
+func New(secrets corev1client.SecretInterface, clock clock.PassiveClock, opts ...Option) *Store {
+	s := &Store{secrets: secrets, clock: clock}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
 }
 
 // Create stores value as JSON under a new entry that expires after lifetime, with
@@ -80,7 +107,7 @@ func (s *Store) Get(ctx context.Context, kind Kind, signature string, into any) 
 	if err != nil {
 		return "", err
 	}
-	secret, err := s.secrets.Get(ctx, name, metav1.GetOptions{})
+	secret, err := s.read(ctx, kind, name)
 	if err != nil {
 		return "", fmt.Errorf("could not get %s entry: %w", kind, apiError(err))
 	}
@@ -91,6 +118,17 @@ func (s *Store) Get(ctx context.Context, kind Kind, signature string, into any) 
 		return "", fmt.Errorf("could not decode %s entry: %w: %w", kind, ErrInvalid, err)
 	}
 	return secret.ResourceVersion, nil
+}
+
+// read gets a Secret from the cache when the kind is cached and the cache has it,
+// else from the API. Cached objects are shared: the caller only reads them.
+func (s *Store) read(ctx context.Context, kind Kind, name string) (*corev1.Secret, error) {
+	if s.cached[kind] {
+		if secret, err := s.cache.Get(name); err == nil {
+			return secret, nil
+		}
+	}
+	return s.secrets.Get(ctx, name, metav1.GetOptions{})
 }
 
 // Update replaces the value of an entry if it is still at resourceVersion, else it

@@ -16,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
@@ -303,5 +304,48 @@ func TestStore(t *testing.T) {
 		require.ElementsMatch(t, []string{
 			"pinniped-storage-access-token-mm", "pinniped-storage-refresh-token-me",
 		}, names)
+	})
+
+	t.Run("cached_reads", func(t *testing.T) {
+		e := newEnv(t, h, "cached")
+		factory := informers.NewSharedInformerFactoryWithOptions(e.client, 0, informers.WithNamespace(e.ns))
+		lister := factory.Core().V1().Secrets().Lister().Secrets(e.ns)
+		stop := make(chan struct{})
+		defer close(stop)
+		factory.Start(stop)
+		factory.WaitForCacheSync(stop)
+		counted := New(e.store.secrets, e.clock, WithCachedReads(lister, KindAccessToken))
+
+		// An entry the cache does not have yet is read from the API.
+		_, err := counted.Create(ctx, KindAccessToken, "YWNjZXNz", payload{Name: "at"}, time.Hour, nil)
+		require.NoError(t, err)
+		_, err = counted.Create(ctx, KindAuthCode, "Y29kZQ", payload{Name: "code"}, time.Hour, nil)
+		require.NoError(t, err)
+		name, err := secretName(KindAccessToken, "YWNjZXNz")
+		require.NoError(t, err)
+		require.Eventually(t, func() bool {
+			_, err := lister.Get(name)
+			return err == nil
+		}, 10*time.Second, 10*time.Millisecond)
+		before := e.calls.Load()
+		var got payload
+		_, err = counted.Get(ctx, KindAccessToken, "YWNjZXNz", &got)
+		require.NoError(t, err)
+		require.Equal(t, payload{Name: "at"}, got)
+		require.Equal(t, before, e.calls.Load(), "a cached kind was read from the API")
+
+		// Other kinds always come from the API.
+		_, err = counted.Get(ctx, KindAuthCode, "Y29kZQ", &got)
+		require.NoError(t, err)
+		require.Equal(t, before+1, e.calls.Load())
+
+		// Expiry is checked on cached entries too.
+		e.clock.Step(2 * time.Hour)
+		_, err = counted.Get(ctx, KindAccessToken, "YWNjZXNz", &got)
+		require.ErrorIs(t, err, ErrNotFound)
+
+		// Unknown entries fall through to the API and are not found there either.
+		_, err = counted.Get(ctx, KindAccessToken, "bm9wZQ", &got)
+		require.ErrorIs(t, err, ErrNotFound)
 	})
 }

@@ -77,7 +77,13 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 	}
 	upstreams := upstreamoidc.NewCache()
 	engine, err := oauth.New(oauth.Options{
-		Store:     sessionstore.New(kube.CoreV1().Secrets(namespace), clock.RealClock{}),
+		// Access and refresh tokens are read from the Secret informer's cache (every
+		// exchange and refresh reads one); a change to either goes through a
+		// resourceVersion precondition or is a revocation, which the watch delivers
+		// within moments. Authorization codes are always read from the API.
+		Store: sessionstore.New(kube.CoreV1().Secrets(namespace), clock.RealClock{},
+			sessionstore.WithCachedReads(secrets.Lister().Secrets(namespace),
+				sessionstore.KindAccessToken, sessionstore.KindRefreshToken)),
 		Keys:      keys,
 		Upstreams: upstreams,
 	})
