@@ -92,7 +92,7 @@ func (s *certStore) SetFederationDomains(fds ...endpoints.FederationDomain) {
 // GetCertificate is the tls.Config hook that picks the certificate of a connection.
 func (s *certStore) GetCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 	cert, source := s.lookup(hello.ServerName)
-	klog.InfoS("chose serving certificate", "serverName", hello.ServerName, "source", source)
+	klog.V(4).InfoS("chose serving certificate", "serverName", hello.ServerName, "source", source)
 	return cert, nil
 }
 
