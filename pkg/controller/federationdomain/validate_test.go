@@ -80,9 +80,11 @@ func TestValidate(t *testing.T) {
 		results := validate([]*configv1alpha1.FederationDomain{one}, idps, idpGroup)
 		require.Len(t, results, 1)
 		require.Equal(t, &endpoints.FederationDomain{
-			Name: "one", Issuer: "https://one.example.com/a", JWKSSecretName: "one-jwks", TLSSecretName: "tls-one",
+			Name: "one", UID: "uid-one", Issuer: "https://one.example.com/a", JWKSSecretName: "one-jwks",
+			TLSSecretName: "tls-one",
 			IdentityProviders: []endpoints.IdentityProvider{
-				{DisplayName: "okta", Type: idpdiscoveryv1alpha1.IDPTypeOIDC, AllowPasswordGrant: true},
+				{DisplayName: "okta", Type: idpdiscoveryv1alpha1.IDPTypeOIDC, ResourceName: "okta",
+					AllowPasswordGrant: true},
 			},
 		}, results[0].served)
 		require.Equal(t, "True/Success: the FederationDomain is ready and its endpoints are available: "+

@@ -17,7 +17,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 
+	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
 	"github.com/sealworks/pinniped/test/harness"
 	"github.com/sealworks/pinniped/test/testlib"
 )
@@ -71,12 +74,40 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "could not start the Concierge:", err)
 		return 1
 	}
+	if err := waitForStrategy(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 
 	code := m.Run()
 	if code != 0 {
 		fmt.Fprintln(os.Stderr, "===== concierge log =====\n"+concierge.Logs())
 	}
 	return code
+}
+
+// waitForStrategy waits until the Concierge has published its strategy in a
+// CredentialIssuer, which `pinniped get kubeconfig` reads.
+func waitForStrategy() error {
+	client := conciergeclientset.NewForConfigOrDie(cluster.AdminConfig)
+	var last error
+	err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, 2*time.Minute, true,
+		func(ctx context.Context) (bool, error) {
+			issuers, err := client.ConfigV1alpha1().CredentialIssuers().List(ctx, metav1.ListOptions{})
+			switch {
+			case err != nil:
+				last = err
+			case len(issuers.Items) == 0 || len(issuers.Items[0].Status.Strategies) == 0:
+				last = fmt.Errorf("no CredentialIssuer with a strategy yet")
+			default:
+				return true, nil
+			}
+			return false, nil
+		})
+	if err != nil {
+		return fmt.Errorf("the Concierge published no strategy: %w (last: %v)", err, last)
+	}
+	return nil
 }
 
 func installCRDs() error {
