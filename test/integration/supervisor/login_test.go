@@ -371,7 +371,7 @@ func TestBrowserLogin(t *testing.T) {
 // another: sessions live in Secrets, not in a process.
 func TestTwoReplicas(t *testing.T) {
 	env := newLoginEnv(t, "replicas")
-	second := testlib.StartSupervisor(t, cluster, testlib.SupervisorOptions{})
+	second := testlib.StartSupervisor(t, cluster, testlib.SupervisorOptions{KeepAPIService: true})
 	other := supervisorDialer(env.roots, second.Port)
 	eventually(t, func() error {
 		resp, err := other.Get(env.issuer + "/jwks.json")
@@ -396,7 +396,7 @@ func TestTwoReplicas(t *testing.T) {
 
 	// A restarted Supervisor (a new process) carries on with the session.
 	second.Stop()
-	third := testlib.StartSupervisor(t, cluster, testlib.SupervisorOptions{})
+	third := testlib.StartSupervisor(t, cluster, testlib.SupervisorOptions{KeepAPIService: true})
 	restarted := supervisorDialer(env.roots, third.Port)
 	eventually(t, func() error {
 		resp, err := restarted.Get(env.issuer + "/jwks.json")
