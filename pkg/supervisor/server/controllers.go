@@ -23,6 +23,7 @@ import (
 	"github.com/sealworks/pinniped/pkg/clientsecretstore"
 	"github.com/sealworks/pinniped/pkg/controller/federationdomain"
 	"github.com/sealworks/pinniped/pkg/controller/federationdomainkeys"
+	"github.com/sealworks/pinniped/pkg/controller/oidcclient"
 	"github.com/sealworks/pinniped/pkg/controller/oidcidentityprovider"
 	"github.com/sealworks/pinniped/pkg/controller/servingcert"
 	"github.com/sealworks/pinniped/pkg/controller/sessiongc"
@@ -185,7 +186,19 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 	if err != nil {
 		return nil, fmt.Errorf("could not build session garbage collector: %w", err)
 	}
-	c.runners = []func(context.Context){serving.Run, fds.Run, keysController.Run, oidcIDPs.Run, gc.Run}
+	oidcClients, err := oidcclient.New(oidcclient.Options{
+		Client:      supervisor,
+		OIDCClients: supervisorInformers.Config().V1alpha1().OIDCClients(),
+		Secrets:     secrets,
+		Namespace:   namespace,
+		NotLeader:   apierrors.IsConflict,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("could not build OIDCClient controller: %w", err)
+	}
+	c.runners = []func(context.Context){
+		serving.Run, fds.Run, keysController.Run, oidcIDPs.Run, oidcClients.Run, gc.Run,
+	}
 	return c, nil
 }
 
