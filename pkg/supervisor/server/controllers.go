@@ -12,6 +12,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	corelisters "k8s.io/client-go/listers/core/v1"
 	restclient "k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 	aggregatorclient "k8s.io/kube-aggregator/pkg/client/clientset_generated/clientset"
@@ -29,6 +30,7 @@ import (
 	"github.com/sealworks/pinniped/pkg/controller/sessiongc"
 	supervisorclientset "github.com/sealworks/pinniped/pkg/generated/supervisor/clientset/versioned"
 	supervisorinformers "github.com/sealworks/pinniped/pkg/generated/supervisor/informers/externalversions"
+	configlisters "github.com/sealworks/pinniped/pkg/generated/supervisor/listers/config/v1alpha1"
 	"github.com/sealworks/pinniped/pkg/groupsuffix"
 	"github.com/sealworks/pinniped/pkg/registry/oidcclientsecretrequest"
 	"github.com/sealworks/pinniped/pkg/sessionstore"
@@ -98,6 +100,11 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 				sessionstore.KindAccessToken, sessionstore.KindRefreshToken)),
 		Keys:      keys,
 		Upstreams: upstreams,
+		Clients: clientSource{
+			clients:   supervisorInformers.Config().V1alpha1().OIDCClients().Lister(),
+			secrets:   secrets.Lister(),
+			namespace: namespace,
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -206,6 +213,24 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 func oidcClientAPIVersion(suffix string) string {
 	group, _ := groupsuffix.Replace(configv1alpha1.GroupName, suffix)
 	return group + "/" + configv1alpha1.SchemeGroupVersion.Version
+}
+
+// clientSource finds OIDCClients and their secret hashes in the informers' caches,
+// for the OAuth endpoints, which validate them again at every request.
+type clientSource struct {
+	clients   configlisters.OIDCClientLister
+	secrets   corelisters.SecretLister
+	namespace string
+}
+
+func (s clientSource) OIDCClient(name string) (*configv1alpha1.OIDCClient, []string, error) {
+	client, err := s.clients.OIDCClients(s.namespace).Get(name)
+	if err != nil {
+		// Not found, or not yet in the cache: either way the client is unknown now.
+		return nil, nil, nil
+	}
+	hashes, err := oidcclient.HashesFromLister(s.secrets, s.namespace, client)
+	return client, hashes, err
 }
 
 // upstreamRevoker revokes upstream tokens for the session garbage collector.
