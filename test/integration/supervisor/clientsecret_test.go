@@ -152,6 +152,19 @@ func TestOIDCClientSecretRequest(t *testing.T) {
 	hashes = storedHashes(t, client)
 	require.Len(t, hashes, 1)
 	require.NoError(t, bcrypt.CompareHashAndPassword([]byte(hashes[0]), []byte(rotated.Status.GeneratedSecret)))
+
+	// Deleting the OIDCClient deletes its secret storage (the garbage collector
+	// follows the owner reference).
+	require.NoError(t, supervisorClient(t).ConfigV1alpha1().OIDCClients(namespace).Delete(context.Background(),
+		client.Name, metav1.DeleteOptions{}))
+	eventually(t, func() error {
+		_, err := cluster.Client().CoreV1().Secrets(namespace).Get(context.Background(),
+			clientsecretstore.SecretName(client.UID), metav1.GetOptions{})
+		if !apierrors.IsNotFound(err) {
+			return fmt.Errorf("secret storage still there: %v", err)
+		}
+		return nil
+	})
 }
 
 func TestOIDCClientSecretRequestRefused(t *testing.T) {
@@ -181,6 +194,14 @@ func TestOIDCClientSecretRequestRefused(t *testing.T) {
 			}, metav1.CreateOptions{})
 		require.True(t, apierrors.IsUnauthorized(err) || apierrors.IsForbidden(err), "got %v", err)
 		require.Empty(t, storedHashes(t, client))
+	})
+
+	t.Run("kubectl_explain_uses_the_openapi", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		out, err := cluster.Kubectl(ctx, "explain", "oidcclientsecretrequests.spec.generateNewSecret")
+		require.NoError(t, err)
+		require.Contains(t, out, "GenerateNewSecret asks for a new client secret")
 	})
 
 	t.Run("list_is_empty", func(t *testing.T) {
