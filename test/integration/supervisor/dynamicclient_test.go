@@ -226,7 +226,12 @@ func TestDynamicClientRefused(t *testing.T) {
 	t.Run("form_post_is_not_allowed", func(t *testing.T) {
 		resp := authorize(t, limited.authorizeURL(oauth2.GenerateVerifier(), "openid",
 			url.Values{"response_mode": {"form_post"}}))
-		require.NotEqual(t, http.StatusSeeOther, resp.StatusCode, "must not go to the upstream")
+		require.Equal(t, http.StatusFound, resp.StatusCode)
+		location, err := url.Parse(resp.Header.Get("Location"))
+		require.NoError(t, err)
+		require.True(t, strings.HasPrefix(location.String(), appRedirect+"?"), location.String())
+		require.Equal(t, "invalid_request", location.Query().Get("error"))
+		require.Equal(t, "The response_mode of this client must be query.", location.Query().Get("error_description"))
 	})
 
 	t.Run("password_headers_are_refused", func(t *testing.T) {
