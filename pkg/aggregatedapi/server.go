@@ -8,11 +8,15 @@ package aggregatedapi
 
 import (
 	"fmt"
+	"net"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	openapinamer "k8s.io/apiserver/pkg/endpoints/openapi"
 	"k8s.io/apiserver/pkg/features"
+	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	"k8s.io/apiserver/pkg/server/dynamiccertificates"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
@@ -55,6 +59,45 @@ func NewOptions(codec runtime.Codec) *genericoptions.RecommendedOptions {
 	// generic server still bound concurrency.
 	opts.Features.EnablePriorityAndFairness = false
 	return opts
+}
+
+// Placement says where a server listens and which cluster it delegates to.
+type Placement struct {
+	// Port is the HTTPS port.
+	Port int
+	// BindAddress is the IP to listen on; empty keeps every interface.
+	BindAddress string
+	// Kubeconfig, when set, names the cluster for delegated authentication,
+	// authorization and admission instead of the in-cluster configuration, so the
+	// server can run as a plain process next to a cluster.
+	Kubeconfig string
+}
+
+// Place applies p to the options.
+func Place(opts *genericoptions.RecommendedOptions, p Placement) error {
+	opts.SecureServing.BindPort = p.Port
+	if p.BindAddress != "" {
+		ip := net.ParseIP(p.BindAddress)
+		if ip == nil {
+			return fmt.Errorf("invalid bind address %q", p.BindAddress)
+		}
+		opts.SecureServing.BindAddress = ip
+	}
+	if p.Kubeconfig != "" {
+		opts.Authentication.RemoteKubeConfigFile = p.Kubeconfig
+		opts.Authorization.RemoteKubeConfigFile = p.Kubeconfig
+		opts.CoreAPI.CoreAPIKubeconfigPath = p.Kubeconfig
+	}
+	return nil
+}
+
+// APIGroup serves storage as version v1alpha1 of group.
+func APIGroup(
+	group string, scheme *runtime.Scheme, codecs serializer.CodecFactory, storage map[string]rest.Storage,
+) *genericapiserver.APIGroupInfo {
+	info := genericapiserver.NewDefaultAPIGroupInfo(group, scheme, metav1.ParameterCodec, codecs)
+	info.VersionedResourcesStorageMap["v1alpha1"] = storage
+	return &info
 }
 
 // New builds the server and installs its API groups. It does not start it.

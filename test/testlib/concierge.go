@@ -95,7 +95,7 @@ func StartConciergeInDir(h *harness.Harness, dir string, opts ConciergeOptions) 
 		return nil, err
 	}
 	c := &Concierge{Port: ports[0], LogPath: filepath.Join(dir, "concierge.log")}
-	if err := exposeOnLoopback(ctx, h, c.Port); err != nil {
+	if err := exposeOnLoopback(ctx, h, ConciergeNamespace, conciergeService, ConciergeAPIServices, c.Port); err != nil {
 		return nil, err
 	}
 	logLevel := opts.LogLevel
@@ -143,10 +143,12 @@ func (c *Concierge) Pid() int { return c.process.Pid() }
 // Running reports whether the process is still alive.
 func (c *Concierge) Running() bool { return c.process.Running() }
 
-// exposeOnLoopback points the Concierge's Service at 127.0.0.1:port (there is no
-// kube-proxy) and the APIServices at that port.
-func exposeOnLoopback(ctx context.Context, h *harness.Harness, port int) error {
-	if err := h.ExposeService(ctx, ConciergeNamespace, conciergeService, int32(port)); err != nil { //nolint:gosec
+// exposeOnLoopback points an aggregated API's Service at 127.0.0.1:port (there is
+// no kube-proxy) and its APIServices at that port.
+func exposeOnLoopback(
+	ctx context.Context, h *harness.Harness, namespace, service string, apiServices []string, port int,
+) error {
+	if err := h.ExposeService(ctx, namespace, service, int32(port)); err != nil { //nolint:gosec
 		return err
 	}
 	aggregator, err := aggregatorclient.NewForConfig(h.AdminConfig)
@@ -154,7 +156,7 @@ func exposeOnLoopback(ctx context.Context, h *harness.Harness, port int) error {
 		return fmt.Errorf("could not build aggregator client: %w", err)
 	}
 	patch := fmt.Sprintf(`{"spec":{"service":{"port":%d}}}`, port)
-	for _, name := range ConciergeAPIServices {
+	for _, name := range apiServices {
 		_, err := aggregator.ApiregistrationV1().APIServices().Patch(ctx, name, types.MergePatchType,
 			[]byte(patch), metav1.PatchOptions{})
 		if err != nil {

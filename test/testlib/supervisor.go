@@ -21,12 +21,18 @@ const (
 	// SupervisorDefaultTLSSecret is the default TLS Secret named by the configuration.
 	SupervisorDefaultTLSSecret = "pinniped-supervisor-default-tls-certificate"
 	supervisorSA               = "pinniped-supervisor"
+	supervisorAPIService       = "pinniped-supervisor-api"
 )
+
+// SupervisorAPIServices are the APIServices of artifacts/supervisor.
+var SupervisorAPIServices = []string{"v1alpha1.clientsecret.supervisor.pinniped.dev"}
 
 // Supervisor is a Supervisor process serving a harness cluster.
 type Supervisor struct {
 	// Port is the HTTPS port on 127.0.0.1.
-	Port    int
+	Port int
+	// APIPort is the aggregated API's port on 127.0.0.1.
+	APIPort int
 	LogPath string
 	process *harness.Process
 }
@@ -37,6 +43,9 @@ type SupervisorOptions struct {
 	ExtraConfig string
 	// LogLevel is the Supervisor's log level; default debug.
 	LogLevel string
+	// KeepAPIService leaves the aggregated API pointed at the Supervisor that serves
+	// it now, for a second replica whose life is shorter than the first's.
+	KeepAPIService bool
 }
 
 // StartSupervisor installs artifacts/supervisor (without its Deployment) on the
@@ -84,37 +93,51 @@ func StartSupervisorInDir(h *harness.Harness, dir string, opts SupervisorOptions
 		return nil, err
 	}
 
-	ports, err := harness.FreePorts(1)
+	ports, err := harness.FreePorts(2)
 	if err != nil {
 		return nil, err
 	}
-	s := &Supervisor{Port: ports[0], LogPath: filepath.Join(dir, "supervisor.log")}
+	s := &Supervisor{Port: ports[0], APIPort: ports[1], LogPath: filepath.Join(dir, "supervisor.log")}
+	if !opts.KeepAPIService {
+		err = exposeOnLoopback(ctx, h, SupervisorNamespace, supervisorAPIService, SupervisorAPIServices, s.APIPort)
+		if err != nil {
+			return nil, err
+		}
+	}
 	logLevel := opts.LogLevel
 	if logLevel == "" {
 		logLevel = "debug"
 	}
 	configPath := filepath.Join(dir, "supervisor.yaml")
 	config := fmt.Sprintf(`namespace: %s
+aggregatedAPIServerPort: %d
 names:
   defaultTLSCertificateSecret: %s
+  apiService: %s
 endpoints:
   https:
     network: tcp
     address: 127.0.0.1:%d
 log:
   level: %s
-%s`, SupervisorNamespace, SupervisorDefaultTLSSecret, s.Port, logLevel, opts.ExtraConfig)
+%s`, SupervisorNamespace, s.APIPort, SupervisorDefaultTLSSecret, supervisorAPIService, s.Port, logLevel,
+		opts.ExtraConfig)
 	if err := os.WriteFile(configPath, []byte(config), 0o600); err != nil {
 		return nil, fmt.Errorf("could not write config: %w", err)
 	}
 
 	s.process, err = harness.StartProcess("pinniped-supervisor", s.LogPath, binary,
-		"--config", configPath, "--kubeconfig", kubeconfig)
+		"--config", configPath, "--kubeconfig", kubeconfig, "--bind-address", "127.0.0.1")
 	if err != nil {
 		return nil, err
 	}
 	if err := s.waitHealthy(ctx); err != nil {
 		return s, fmt.Errorf("%w\n%s", err, s.Logs())
+	}
+	for _, name := range SupervisorAPIServices {
+		if err := h.WaitForAPIService(ctx, name, 2*time.Minute); err != nil {
+			return s, fmt.Errorf("%w\n%s", err, s.Logs())
+		}
 	}
 	return s, nil
 }

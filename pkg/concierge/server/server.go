@@ -7,10 +7,7 @@ package server
 import (
 	"context"
 	"fmt"
-	"net"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
@@ -100,18 +97,11 @@ func newAPIServer(
 	identityGroup, _ := groupsuffix.Replace(identity.GroupName, cfg.APIGroupSuffix)
 
 	serverOpts := aggregatedapi.NewOptions(codecs.LegacyCodec())
-	serverOpts.SecureServing.BindPort = cfg.AggregatedAPIServerPort
-	if opts.BindAddress != "" {
-		ip := net.ParseIP(opts.BindAddress)
-		if ip == nil {
-			return nil, fmt.Errorf("invalid bind address %q", opts.BindAddress)
-		}
-		serverOpts.SecureServing.BindAddress = ip
-	}
-	if opts.Kubeconfig != "" {
-		serverOpts.Authentication.RemoteKubeConfigFile = opts.Kubeconfig
-		serverOpts.Authorization.RemoteKubeConfigFile = opts.Kubeconfig
-		serverOpts.CoreAPI.CoreAPIKubeconfigPath = opts.Kubeconfig
+	err = aggregatedapi.Place(serverOpts, aggregatedapi.Placement{
+		Port: cfg.AggregatedAPIServerPort, BindAddress: opts.BindAddress, Kubeconfig: opts.Kubeconfig,
+	})
+	if err != nil {
+		return nil, err
 	}
 
 	tcr := tokencredentialrequest.NewREST(cache, signer, cfg.APIGroupSuffix)
@@ -123,16 +113,10 @@ func newAPIServer(
 		Options:            serverOpts,
 		ServingCert:        servingCert,
 		APIGroups: []*genericapiserver.APIGroupInfo{
-			apiGroup(loginGroup, scheme, codecs, map[string]rest.Storage{"tokencredentialrequests": tcr}),
-			apiGroup(identityGroup, scheme, codecs, map[string]rest.Storage{"whoamirequests": whoamirequest.NewREST()}),
+			aggregatedapi.APIGroup(loginGroup, scheme, codecs,
+				map[string]rest.Storage{"tokencredentialrequests": tcr}),
+			aggregatedapi.APIGroup(identityGroup, scheme, codecs,
+				map[string]rest.Storage{"whoamirequests": whoamirequest.NewREST()}),
 		},
 	})
-}
-
-func apiGroup(
-	group string, scheme *runtime.Scheme, codecs serializer.CodecFactory, storage map[string]rest.Storage,
-) *genericapiserver.APIGroupInfo {
-	info := genericapiserver.NewDefaultAPIGroupInfo(group, scheme, metav1.ParameterCodec, codecs)
-	info.VersionedResourcesStorageMap["v1alpha1"] = storage
-	return &info
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -25,6 +26,9 @@ type Config struct {
 	Names Names `json:"names"`
 	// Endpoints are where the Supervisor listens.
 	Endpoints Endpoints `json:"endpoints,omitempty"`
+	// AggregatedAPIServerPort is the HTTPS port of the aggregated API
+	// (clientsecret.supervisor); default 10250.
+	AggregatedAPIServerPort int `json:"aggregatedAPIServerPort,omitempty"`
 	// Log configures logging.
 	Log Log `json:"log,omitempty"`
 }
@@ -34,6 +38,10 @@ type Names struct {
 	// DefaultTLSCertificateSecret is a kubernetes.io/tls Secret served to clients whose
 	// SNI matches no FederationDomain with its own TLS Secret.
 	DefaultTLSCertificateSecret string `json:"defaultTLSCertificateSecret"`
+	// APIService is the name of the Service in front of the aggregated API; the
+	// serving certificate is valid for <APIService>.<Namespace>.svc and is kept in
+	// the Secret <APIService>-tls-serving-certificate. Default pinniped-supervisor-api.
+	APIService string `json:"apiService,omitempty"`
 }
 
 // Endpoints are the Supervisor's listeners.
@@ -61,7 +69,28 @@ const (
 	NetworkTCP = "tcp"
 	// DefaultHTTPSAddress is where the HTTPS listener binds when none is configured.
 	DefaultHTTPSAddress = ":8443"
+	// DefaultAggregatedAPIServerPort is the aggregated API's port when none is configured.
+	DefaultAggregatedAPIServerPort = 10250
+	// DefaultAPIService names the aggregated API's Service when none is configured.
+	DefaultAPIService = "pinniped-supervisor-api"
+
+	// The aggregated API's serving certificate lives one year and is replaced after
+	// nine months, as upstream does; unlike the Concierge, this is not configurable.
+	servingCertDuration = 365 * 24 * time.Hour
+	servingCertRenewAge = 270 * 24 * time.Hour
 )
+
+// ServingCertificateSecret names the Secret of the aggregated API's CA and
+// serving certificate.
+func (c *Config) ServingCertificateSecret() string {
+	return c.Names.APIService + "-tls-serving-certificate"
+}
+
+// ServingCertDuration is the lifetime of the aggregated API's serving certificate.
+func (c *Config) ServingCertDuration() time.Duration { return servingCertDuration }
+
+// ServingCertRenewBefore is the age at which the serving certificate is replaced.
+func (c *Config) ServingCertRenewBefore() time.Duration { return servingCertRenewAge }
 
 // FromPath reads, defaults and validates a configuration file.
 func FromPath(path string) (*Config, error) {
@@ -102,6 +131,12 @@ func (c *Config) setDefaults() {
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}
+	if c.AggregatedAPIServerPort == 0 {
+		c.AggregatedAPIServerPort = DefaultAggregatedAPIServerPort
+	}
+	if c.Names.APIService == "" {
+		c.Names.APIService = DefaultAPIService
+	}
 }
 
 func (c *Config) validate() error {
@@ -118,6 +153,10 @@ func (c *Config) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(https.Address); err != nil {
 		errs = append(errs, fmt.Errorf("endpoints.https.address must be host:port: %w", err))
+	}
+	if c.AggregatedAPIServerPort < 1024 || c.AggregatedAPIServerPort > 65535 {
+		errs = append(errs, fmt.Errorf("aggregatedAPIServerPort must be within 1024-65535, not %d",
+			c.AggregatedAPIServerPort))
 	}
 	switch c.Log.Level {
 	case "info", "debug", "trace", "all":

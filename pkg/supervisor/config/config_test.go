@@ -20,25 +20,30 @@ func TestParse(t *testing.T) {
 			yaml: "names: {defaultTLSCertificateSecret: default-tls}",
 			want: &Config{
 				APIGroupSuffix: "pinniped.dev",
-				Names:          Names{DefaultTLSCertificateSecret: "default-tls"},
+				Names:          Names{DefaultTLSCertificateSecret: "default-tls", APIService: "pinniped-supervisor-api"},
 				Endpoints:      Endpoints{HTTPS: &Endpoint{Network: "tcp", Address: ":8443"}},
 				Log:            Log{Level: "info"},
+
+				AggregatedAPIServerPort: 10250,
 			},
 		},
 		{
 			name: "everything_set",
 			yaml: `apiGroupSuffix: example.io
 namespace: supervisor
-names: {defaultTLSCertificateSecret: default-tls}
+names: {defaultTLSCertificateSecret: default-tls, apiService: my-api}
 endpoints: {https: {network: tcp, address: "127.0.0.1:12345"}}
+aggregatedAPIServerPort: 12346
 log: {level: debug}
 `,
 			want: &Config{
 				APIGroupSuffix: "example.io",
 				Namespace:      "supervisor",
-				Names:          Names{DefaultTLSCertificateSecret: "default-tls"},
+				Names:          Names{DefaultTLSCertificateSecret: "default-tls", APIService: "my-api"},
 				Endpoints:      Endpoints{HTTPS: &Endpoint{Network: "tcp", Address: "127.0.0.1:12345"}},
 				Log:            Log{Level: "debug"},
+
+				AggregatedAPIServerPort: 12346,
 			},
 		},
 		{

@@ -89,7 +89,7 @@ func (f *federationDomain) validateAuthRequest(w http.ResponseWriter, r *http.Re
 		op.AuthRequestError(w, r, nil, err, f.provider)
 		return nil, false
 	}
-	client := lookupClient(authReq.ClientID)
+	client := f.lookupClient(authReq.ClientID)
 	if client == nil {
 		op.AuthRequestError(w, r, nil, oidc.ErrInvalidClient().WithDescription("The client is not known."), f.provider)
 		return nil, false
@@ -99,9 +99,15 @@ func (f *federationDomain) validateAuthRequest(w http.ResponseWriter, r *http.Re
 			"The redirect_uri of this client must be http on 127.0.0.1 or [::1]."), f.provider)
 		return nil, false
 	}
+	requestedScopes := slices.Clone(authReq.Scopes)
 	if _, err := op.ValidateAuthRequestClient(ctx, authReq, client, f.provider.IDTokenHintVerifier(ctx)); err != nil {
 		op.AuthRequestError(w, r, authReq, err, f.provider)
 		return nil, false
+	}
+	if dynamic, ok := client.(*dynamicClient); ok {
+		if !f.validateDynamicRequest(w, r, authReq, dynamic, requestedScopes) {
+			return nil, false
+		}
 	}
 	// From here on the redirect URI is the client's own, and errors go there.
 	switch {
@@ -127,6 +133,22 @@ func (f *federationDomain) validateAuthRequest(w http.ResponseWriter, r *http.Re
 		}
 	}
 	return authReq, true
+}
+
+// validateDynamicRequest applies what only an OIDCClient is held to: every requested
+// scope must be allowed (the op package would drop the others silently), and the
+// response comes as a query, never as a form post.
+func (f *federationDomain) validateDynamicRequest(w http.ResponseWriter, r *http.Request,
+	authReq *oidc.AuthRequest, client *dynamicClient, requestedScopes []string) bool {
+	err := client.checkScopes(requestedScopes)
+	if err == nil && authReq.ResponseMode != "" && authReq.ResponseMode != oidc.ResponseModeQuery {
+		err = oidc.ErrInvalidRequest().WithDescription("The response_mode of this client must be query.")
+	}
+	if err != nil {
+		op.AuthRequestError(w, r, authReq, err, f.provider)
+		return false
+	}
+	return true
 }
 
 // loopbackIP reports whether a redirect URI is http on a loopback IP address.

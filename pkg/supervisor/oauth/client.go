@@ -62,11 +62,3 @@ func (cliClient) RestrictAdditionalAccessTokenScopes() func([]string) []string {
 func (cliClient) IsScopeAllowed(scope string) bool {
 	return slices.Contains([]string{ScopeRequestAudience, ScopeUsername, ScopeGroups}, scope)
 }
-
-// lookupClient returns a known client, or nil.
-func lookupClient(id string) op.Client {
-	if id == CLIClientID {
-		return cliClient{}
-	}
-	return nil
-}

@@ -35,6 +35,8 @@ type Options struct {
 	Keys KeySource
 	// Upstreams are the ready OIDC identity providers, by resource name.
 	Upstreams *upstreamoidc.Cache
+	// Clients finds dynamic OIDCClients; nil means only pinniped-cli is known.
+	Clients ClientSource
 	// Clock stamps and checks expiry; nil means the real clock.
 	Clock clock.PassiveClock
 }
@@ -84,6 +86,7 @@ type federationDomain struct {
 	legacy    bool
 	keys      KeySource
 	upstreams *upstreamoidc.Cache
+	clients   ClientSource
 	clock     clock.PassiveClock
 
 	jwksSecret, tokenKeySecret, stateSigningSecret, stateEncryptionSecret string
@@ -101,6 +104,7 @@ func (e *Engine) newFederationDomain(fd endpoints.FederationDomain) (*federation
 		legacy:                fd.Legacy,
 		keys:                  e.opts.Keys,
 		upstreams:             e.opts.Upstreams,
+		clients:               e.opts.Clients,
 		clock:                 e.opts.Clock,
 		jwksSecret:            fd.JWKSSecretName,
 		tokenKeySecret:        fdsecrets.TokenSigningKey.SecretName(fd.Name, fd.UID),

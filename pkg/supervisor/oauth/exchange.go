@@ -35,10 +35,18 @@ func (f *federationDomain) tokenExchange(w http.ResponseWriter, r *http.Request,
 			return
 		}
 	}
-	client := lookupClient(clientID)
+	client := f.lookupClient(clientID)
 	if client == nil {
 		fail(oidc.ErrInvalidClient().WithDescription("The client is not known."))
 		return
+	}
+	if dynamic, ok := client.(*dynamicClient); ok {
+		// Confidential clients authenticate here too; pinniped-cli is public.
+		_, secret, hasBasic := r.BasicAuth()
+		if !hasBasic || !dynamic.authenticate(secret) {
+			fail(oidc.ErrInvalidClient().WithDescription("Client authentication failed."))
+			return
+		}
 	}
 	if !op.ValidateGrantType(client, oidc.GrantTypeTokenExchange) {
 		fail(oidc.ErrUnauthorizedClient().WithDescription("The client may not use the token exchange grant."))
@@ -49,7 +57,7 @@ func (f *federationDomain) tokenExchange(w http.ResponseWriter, r *http.Request,
 	case audience == "":
 		fail(oidc.ErrInvalidRequest().WithDescription("The audience parameter is missing."))
 		return
-	case strings.Contains(audience, ".pinniped.dev") || lookupClient(audience) != nil:
+	case strings.Contains(audience, ".pinniped.dev") || audience == CLIClientID:
 		fail(oidc.ErrInvalidRequest().WithDescription("The requested audience is reserved and cannot be issued."))
 		return
 	case form.Get("subject_token") == "":

@@ -321,17 +321,18 @@ func (s *storage) SetUserinfoFromScopes(context.Context, *oidc.UserInfo, string,
 	return nil
 }
 
-// GetClientByClientID returns a known client.
+// GetClientByClientID returns a known and valid client.
 func (s *storage) GetClientByClientID(_ context.Context, clientID string) (op.Client, error) {
-	if client := lookupClient(clientID); client != nil {
+	if client := s.fd.lookupClient(clientID); client != nil {
 		return client, nil
 	}
 	return nil, oidc.ErrInvalidClient().WithDescription("The client is not known.")
 }
 
-// AuthorizeClientIDSecret refuses every secret: the only client is public.
-func (s *storage) AuthorizeClientIDSecret(context.Context, string, string) error {
-	return oidc.ErrInvalidClient().WithDescription("The client is not known.")
+// AuthorizeClientIDSecret checks the secret of a dynamic client against every
+// stored hash; pinniped-cli is public and never gets here.
+func (s *storage) AuthorizeClientIDSecret(ctx context.Context, clientID, secret string) error {
+	return s.fd.authenticateClient(ctx, clientID, secret)
 }
 
 // signingKey is the FederationDomain's ES256 key.

@@ -26,6 +26,12 @@ func (f *federationDomain) token(w http.ResponseWriter, r *http.Request) {
 		op.RequestError(w, r, oidc.ErrInvalidRequest().WithDescription("The form could not be parsed."), nil)
 		return
 	}
+	if r.PostForm.Has("client_secret") {
+		// OIDCClients authenticate with client_secret_basic only, as upstream's do.
+		op.RequestError(w, r, oidc.ErrInvalidClient().WithDescription(
+			"Client credentials must be sent with HTTP Basic authentication."), nil)
+		return
+	}
 	grantType := r.PostForm.Get("grant_type")
 	clientID := r.PostForm.Get("client_id")
 	if user, _, ok := r.BasicAuth(); ok {

@@ -24,6 +24,7 @@ func NewCommand() *cobra.Command {
 	flags.StringVar(&opts.ConfigPath, "config", "pinniped.yaml", "path to the configuration file")
 	flags.StringVar(&opts.Kubeconfig, "kubeconfig", "",
 		"kubeconfig of the cluster; empty means the in-cluster configuration")
+	flags.StringVar(&opts.BindAddress, "bind-address", "0.0.0.0", "address the aggregated API listens on")
 	flags.StringVar(&opts.DownwardAPIPath, "downward-api-path", opts.DownwardAPIPath,
 		"directory of the downward API files (namespace)")
 	return cmd

@@ -12,17 +12,27 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	corelisters "k8s.io/client-go/listers/core/v1"
 	restclient "k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
+	aggregatorclient "k8s.io/kube-aggregator/pkg/client/clientset_generated/clientset"
+	aggregatorinformers "k8s.io/kube-aggregator/pkg/client/informers/externalversions"
 	"k8s.io/utils/clock"
 
+	"github.com/sealworks/pinniped/pkg/apis/supervisor/clientsecret"
+	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/config/v1alpha1"
+	"github.com/sealworks/pinniped/pkg/clientsecretstore"
 	"github.com/sealworks/pinniped/pkg/controller/federationdomain"
 	"github.com/sealworks/pinniped/pkg/controller/federationdomainkeys"
+	"github.com/sealworks/pinniped/pkg/controller/oidcclient"
 	"github.com/sealworks/pinniped/pkg/controller/oidcidentityprovider"
+	"github.com/sealworks/pinniped/pkg/controller/servingcert"
 	"github.com/sealworks/pinniped/pkg/controller/sessiongc"
 	supervisorclientset "github.com/sealworks/pinniped/pkg/generated/supervisor/clientset/versioned"
 	supervisorinformers "github.com/sealworks/pinniped/pkg/generated/supervisor/informers/externalversions"
+	configlisters "github.com/sealworks/pinniped/pkg/generated/supervisor/listers/config/v1alpha1"
 	"github.com/sealworks/pinniped/pkg/groupsuffix"
+	"github.com/sealworks/pinniped/pkg/registry/oidcclientsecretrequest"
 	"github.com/sealworks/pinniped/pkg/sessionstore"
 	"github.com/sealworks/pinniped/pkg/supervisor/config"
 	"github.com/sealworks/pinniped/pkg/supervisor/endpoints"
@@ -39,6 +49,10 @@ const resyncPeriod = 3 * time.Minute
 type controllers struct {
 	endpoints *endpoints.Handler
 	certs     *certStore
+	// servingCert is the aggregated API's serving certificate.
+	servingCert *servingcert.Provider
+	// clientSecrets is what the OIDCClientSecretRequest storage needs.
+	clientSecrets oidcclientsecretrequest.Options
 
 	informerStarters []func(stop <-chan struct{})
 	runners          []func(ctx context.Context)
@@ -86,6 +100,11 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 				sessionstore.KindAccessToken, sessionstore.KindRefreshToken)),
 		Keys:      keys,
 		Upstreams: upstreams,
+		Clients: clientSource{
+			clients:   supervisorInformers.Config().V1alpha1().OIDCClients().Lister(),
+			secrets:   secrets.Lister(),
+			namespace: namespace,
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -94,10 +113,36 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 	if err != nil {
 		return nil, err
 	}
+	aggregator, err := aggregatorclient.NewForConfig(kubeConfig)
+	if err != nil {
+		return nil, fmt.Errorf("could not build aggregator client: %w", err)
+	}
+	aggregatorInformers := aggregatorinformers.NewSharedInformerFactory(aggregator, resyncPeriod)
 	c := &controllers{
-		endpoints:        endpoints.New(keys, healthz(), engine.Routes),
-		certs:            certs,
-		informerStarters: []func(<-chan struct{}){kubeInformers.Start, supervisorInformers.Start},
+		endpoints:   endpoints.New(keys, healthz(), engine.Routes),
+		certs:       certs,
+		servingCert: servingcert.NewProvider("supervisor-serving-cert"),
+		clientSecrets: oidcclientsecretrequest.Options{
+			Namespace:            namespace,
+			OIDCClientAPIVersion: oidcClientAPIVersion(cfg.APIGroupSuffix),
+			Clients:              supervisor.ConfigV1alpha1().OIDCClients(namespace),
+			Hashes:               clientsecretstore.New(kube.CoreV1().Secrets(namespace)),
+		},
+		informerStarters: []func(<-chan struct{}){
+			kubeInformers.Start, supervisorInformers.Start, aggregatorInformers.Start,
+		},
+	}
+	clientSecretGroup, _ := groupsuffix.Replace(clientsecret.GroupName, cfg.APIGroupSuffix)
+	serving, err := servingcert.New(servingcert.Options{
+		Namespace:       namespace,
+		SecretName:      cfg.ServingCertificateSecret(),
+		ServiceName:     cfg.Names.APIService,
+		APIServiceNames: []string{"v1alpha1." + clientSecretGroup},
+		Duration:        cfg.ServingCertDuration(),
+		RenewBefore:     cfg.ServingCertRenewBefore(),
+	}, c.servingCert, kube, aggregator, secrets, aggregatorInformers.Apiregistration().V1().APIServices())
+	if err != nil {
+		return nil, fmt.Errorf("could not build serving certificate controller: %w", err)
 	}
 
 	idps := supervisorInformers.Idp().V1alpha1()
@@ -148,8 +193,44 @@ func newControllers(kubeConfig *restclient.Config, cfg *config.Config, namespace
 	if err != nil {
 		return nil, fmt.Errorf("could not build session garbage collector: %w", err)
 	}
-	c.runners = []func(context.Context){fds.Run, keysController.Run, oidcIDPs.Run, gc.Run}
+	oidcClients, err := oidcclient.New(oidcclient.Options{
+		Client:      supervisor,
+		OIDCClients: supervisorInformers.Config().V1alpha1().OIDCClients(),
+		Secrets:     secrets,
+		Namespace:   namespace,
+		NotLeader:   apierrors.IsConflict,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("could not build OIDCClient controller: %w", err)
+	}
+	c.runners = []func(context.Context){
+		serving.Run, fds.Run, keysController.Run, oidcIDPs.Run, oidcClients.Run, gc.Run,
+	}
 	return c, nil
+}
+
+// oidcClientAPIVersion is the group/version of OIDCClients in this installation.
+func oidcClientAPIVersion(suffix string) string {
+	group, _ := groupsuffix.Replace(configv1alpha1.GroupName, suffix)
+	return group + "/" + configv1alpha1.SchemeGroupVersion.Version
+}
+
+// clientSource finds OIDCClients and their secret hashes in the informers' caches,
+// for the OAuth endpoints, which validate them again at every request.
+type clientSource struct {
+	clients   configlisters.OIDCClientLister
+	secrets   corelisters.SecretLister
+	namespace string
+}
+
+func (s clientSource) OIDCClient(name string) (*configv1alpha1.OIDCClient, []string, error) {
+	client, err := s.clients.OIDCClients(s.namespace).Get(name)
+	if err != nil {
+		// Not found, or not yet in the cache: either way the client is unknown now.
+		return nil, nil, nil
+	}
+	hashes, err := oidcclient.HashesFromLister(s.secrets, s.namespace, client)
+	return client, hashes, err
 }
 
 // upstreamRevoker revokes upstream tokens for the session garbage collector.

@@ -39,6 +39,9 @@ type Options struct {
 	Kubeconfig string
 	// DownwardAPIPath is where the pod's namespace file is mounted.
 	DownwardAPIPath string
+	// BindAddress is the address the aggregated API listens on; empty means every
+	// interface.
+	BindAddress string
 }
 
 // Run starts the Supervisor and blocks until ctx is done or the server fails.
@@ -84,14 +87,30 @@ func Run(ctx context.Context, opts Options) error {
 		ErrorLog: klog.NewStandardLogger("INFO"),
 	}
 
+	apiServer, err := newAPIServer(cfg, opts, ctrl.servingCert, ctrl.clientSecrets)
+	if err != nil {
+		return err
+	}
+
 	go ctrl.run(ctx)
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- server.ServeTLS(listener, "", "") }()
+	serveErr := make(chan error, 2)
+	go func() { serveErr <- fmt.Errorf("could not serve https: %w", server.ServeTLS(listener, "", "")) }()
 	klog.InfoS("serving https", "address", listener.Addr().String())
+	apiCtx, stopAPI := context.WithCancel(ctx)
+	defer stopAPI()
+	go func() {
+		err := apiServer.PrepareRun().RunWithContext(apiCtx)
+		if err == nil && ctx.Err() == nil {
+			err = errors.New("stopped unexpectedly")
+		}
+		if err != nil {
+			serveErr <- fmt.Errorf("could not serve the aggregated API: %w", err)
+		}
+	}()
 
 	select {
 	case err := <-serveErr:
-		return fmt.Errorf("could not serve https: %w", err)
+		return err
 	case <-ctx.Done():
 	}
 	// Stop accepting connections first, then let requests in flight finish.

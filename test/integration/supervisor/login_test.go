@@ -258,12 +258,18 @@ type idClaims struct {
 // audience and expiry, and returns its claims.
 func (e *loginEnv) verify(t testing.TB, token, audience string) idClaims {
 	t.Helper()
+	return e.verifyLifetime(t, token, audience, 2*time.Minute)
+}
+
+// verifyLifetime is verify for an ID token that may live up to lifetime.
+func (e *loginEnv) verifyLifetime(t testing.TB, token, audience string, lifetime time.Duration) idClaims {
+	t.Helper()
 	ctx := coreosoidc.ClientContext(context.Background(), e.client)
 	provider, err := coreosoidc.NewProvider(ctx, e.issuer)
 	require.NoError(t, err)
 	idToken, err := provider.VerifierContext(ctx, &coreosoidc.Config{ClientID: audience}).Verify(ctx, token)
 	require.NoError(t, err)
-	require.LessOrEqual(t, time.Until(idToken.Expiry), 2*time.Minute+5*time.Second)
+	require.LessOrEqual(t, time.Until(idToken.Expiry), lifetime+5*time.Second)
 	var claims idClaims
 	require.NoError(t, idToken.Claims(&claims))
 	return claims
@@ -371,7 +377,7 @@ func TestBrowserLogin(t *testing.T) {
 // another: sessions live in Secrets, not in a process.
 func TestTwoReplicas(t *testing.T) {
 	env := newLoginEnv(t, "replicas")
-	second := testlib.StartSupervisor(t, cluster, testlib.SupervisorOptions{})
+	second := testlib.StartSupervisor(t, cluster, testlib.SupervisorOptions{KeepAPIService: true})
 	other := supervisorDialer(env.roots, second.Port)
 	eventually(t, func() error {
 		resp, err := other.Get(env.issuer + "/jwks.json")
@@ -396,7 +402,7 @@ func TestTwoReplicas(t *testing.T) {
 
 	// A restarted Supervisor (a new process) carries on with the session.
 	second.Stop()
-	third := testlib.StartSupervisor(t, cluster, testlib.SupervisorOptions{})
+	third := testlib.StartSupervisor(t, cluster, testlib.SupervisorOptions{KeepAPIService: true})
 	restarted := supervisorDialer(env.roots, third.Port)
 	eventually(t, func() error {
 		resp, err := restarted.Get(env.issuer + "/jwks.json")

@@ -33,7 +33,9 @@ func run(m *testing.M) int {
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
 
-	cluster, err = harness.StartInDir(dir, harness.Options{})
+	// kube-controller-manager's garbage collector deletes the secret storage of a
+	// deleted OIDCClient.
+	cluster, err = harness.StartInDir(dir, harness.Options{ControllerManager: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "could not start harness:", err, harness.LogsOf(dir))
 		return 1
