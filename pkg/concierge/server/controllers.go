@@ -14,6 +14,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apiserver/pkg/server/dynamiccertificates"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	restclient "k8s.io/client-go/rest"
@@ -57,7 +58,7 @@ type controllers struct {
 
 func newControllers(
 	kubeConfig *restclient.Config, cfg *config.Config, namespace string,
-	cache *authncache.Cache, signer *certauthority.Dynamic,
+	cache *authncache.Cache, signers signers, bindAddress string,
 ) (*controllers, error) {
 	kube, err := kubernetes.NewForConfig(kubeConfig)
 	if err != nil {
@@ -106,12 +107,29 @@ func newControllers(
 		return nil, fmt.Errorf("could not build serving certificate controller: %w", err)
 	}
 
-	signing, err := newSigningController(cfg, namespace, signer, ownNamespace)
+	signing, err := newSigningController(cfg, namespace, signers.cluster, ownNamespace)
 	if err != nil {
 		return nil, err
 	}
+	impersonationSigner, err := signingcert.NewFromSecret(signers.impersonation, signingcert.SecretOptions{
+		Namespace: namespace,
+		Name:      cfg.Names.ImpersonationSignerSecret,
+		CertKey:   "caCertificate",
+		KeyKey:    "caCertificatePrivateKey",
+		Generate: &signingcert.Generate{
+			Client: kube, CommonName: impersonationSignerName, TTL: impersonationSignerTTL,
+		},
+	}, ownNamespace.Core().V1().Secrets())
+	if err != nil {
+		return nil, fmt.Errorf("could not build impersonation signer controller: %w", err)
+	}
 
 	issuer, err := newCredentialIssuerController(cfg, kube, pinniped, pinnipedInformers, signing)
+	if err != nil {
+		return nil, err
+	}
+	proxy, err := newImpersonationProxy(kubeConfig, cfg, namespace, bindAddress, kube, pinniped,
+		pinnipedInformers, ownNamespace, signers.impersonation)
 	if err != nil {
 		return nil, err
 	}
@@ -142,17 +160,54 @@ func newControllers(
 		return nil, fmt.Errorf("could not build WebhookAuthenticator controller: %w", err)
 	}
 
-	c.runners = []func(context.Context){serving.Run, signing.Run, issuer.controller.Run, jwt.Run, webhook.Run}
+	c.runners = []func(context.Context){
+		serving.Run, signing.run, impersonationSigner.Run, issuer.controller.Run, jwt.Run, webhook.Run,
+	}
+	c.runners = append(c.runners, proxy.runners...)
 	return c, nil
 }
 
-// newSigningController loads the client-certificate signing CA from the source
-// the configuration names.
+// The impersonation proxy's signer CA, made by the Concierge when it is missing.
+const (
+	impersonationSignerName = "Pinniped Impersonation Proxy Signer CA"
+	impersonationSignerTTL  = 365 * 24 * time.Hour
+)
+
+// signers are the two CAs a TokenCredentialRequest may sign with: the cluster's
+// when it is configured and loaded, else the impersonation proxy's.
+type signers struct {
+	cluster       *certauthority.Dynamic
+	impersonation *certauthority.Dynamic
+}
+
+// clusterSigning is the cluster signing key's controller, or its absence.
+type clusterSigning struct {
+	credentialissuer.SigningKey
+	addListener func(dynamiccertificates.Listener)
+	run         func(ctx context.Context)
+}
+
+// notConfigured is the status of a cluster signing key nobody configured.
+type notConfigured struct{}
+
+func (notConfigured) LoadStatus() (bool, string) {
+	return false, "no cluster signing key is configured (expected on clusters whose control plane is hidden, " +
+		"such as EKS); certificates are signed by the impersonation proxy's signer"
+}
+
+// newSigningController loads the cluster's client-certificate signing CA from the
+// source the configuration names, if any.
 func newSigningController(
 	cfg *config.Config, namespace string, signer *certauthority.Dynamic,
 	ownNamespace kubeinformers.SharedInformerFactory,
-) (*signingcert.Controller, error) {
+) (*clusterSigning, error) {
 	key := cfg.SigningKey
+	if !key.HasClusterSigningKey() {
+		return &clusterSigning{
+			SigningKey: notConfigured{}, addListener: func(dynamiccertificates.Listener) {},
+			run: func(ctx context.Context) { <-ctx.Done() },
+		}, nil
+	}
 	var c *signingcert.Controller
 	var err error
 	switch {
@@ -161,13 +216,11 @@ func newSigningController(
 	case key.SecretName != "":
 		c, err = signingcert.NewFromSecret(signer, signingcert.SecretOptions{Namespace: namespace, Name: key.SecretName},
 			ownNamespace.Core().V1().Secrets())
-	default:
-		return nil, fmt.Errorf("no signing key source configured: set signingKey.certFile and keyFile, or secretName")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("could not build signing key controller: %w", err)
 	}
-	return c, nil
+	return &clusterSigning{SigningKey: c, addListener: c.AddListener, run: c.Run}, nil
 }
 
 // credentialIssuerController keeps the CredentialIssuer's status, with the
@@ -179,7 +232,7 @@ type credentialIssuerController struct {
 
 func newCredentialIssuerController(
 	cfg *config.Config, kube kubernetes.Interface, pinniped conciergeclientset.Interface,
-	pinnipedInformers conciergeinformers.SharedInformerFactory, signing *signingcert.Controller,
+	pinnipedInformers conciergeinformers.SharedInformerFactory, signing *clusterSigning,
 ) (*credentialIssuerController, error) {
 	opts := credentialissuer.Options{Name: cfg.Names.CredentialIssuer}
 	if cfg.Frontend != nil {
@@ -197,7 +250,7 @@ func newCredentialIssuerController(
 		return nil, fmt.Errorf("could not build CredentialIssuer controller: %w", err)
 	}
 	// A newly loaded or lost signing key changes the status at once.
-	signing.AddListener(controller)
+	signing.addListener(controller)
 	return &credentialIssuerController{controller: controller, informers: kubePublic}, nil
 }
 

@@ -66,13 +66,19 @@ func Run(ctx context.Context, opts Options) error {
 		"port", cfg.AggregatedAPIServerPort)
 
 	cache := authncache.New()
-	signer := certauthority.NewDynamic("concierge-signing-ca")
-	ctrl, err := newControllers(kubeConfig, cfg, namespace, cache, signer)
+	signers := signers{
+		cluster:       certauthority.NewDynamic("concierge-signing-ca"),
+		impersonation: certauthority.NewDynamic("impersonation-proxy-signing-ca"),
+	}
+	ctrl, err := newControllers(kubeConfig, cfg, namespace, cache, signers, opts.BindAddress)
 	if err != nil {
 		return err
 	}
 
-	server, err := newAPIServer(cfg, opts, ctrl.servingCert, cache, signer)
+	// The cluster's key when there is one: its certificates work at kube-apiserver
+	// directly as well as at the proxy.
+	issuer := certauthority.FirstLoaded{signers.cluster, signers.impersonation}
+	server, err := newAPIServer(cfg, opts, ctrl.servingCert, cache, issuer)
 	if err != nil {
 		return err
 	}
@@ -88,7 +94,7 @@ func Run(ctx context.Context, opts Options) error {
 
 func newAPIServer(
 	cfg *config.Config, opts Options, servingCert servingCertProvider,
-	cache *authncache.Cache, signer *certauthority.Dynamic,
+	cache *authncache.Cache, signer tokencredentialrequest.CertIssuer,
 ) (*genericapiserver.GenericAPIServer, error) {
 	scheme, err := aggregatedapi.NewScheme(cfg.APIGroupSuffix,
 		login.AddToScheme, loginv1alpha1.AddToScheme, identity.AddToScheme, identityv1alpha1.AddToScheme)

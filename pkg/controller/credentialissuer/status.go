@@ -3,12 +3,16 @@
 package credentialissuer
 
 import (
+	"context"
+	"fmt"
 	"sort"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/klog/v2"
 
 	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/config/v1alpha1"
+	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
 )
 
 // mergeStrategy returns existing with want in place of the strategy of the same
@@ -72,4 +76,27 @@ func weight(t configv1alpha1.StrategyType) int {
 	default:
 		return 0
 	}
+}
+
+// WriteStrategy merges want into the status of the CredentialIssuer name and
+// writes it when it changed. Other controllers (the impersonation proxy's) use it
+// for their own strategy; a conflict with a concurrent writer is returned, for
+// the caller's queue to retry.
+func WriteStrategy(
+	ctx context.Context, client conciergeclientset.Interface, issuer *configv1alpha1.CredentialIssuer,
+	want configv1alpha1.CredentialIssuerStrategy, now metav1.Time,
+) error {
+	merged := mergeStrategy(issuer.Status.Strategies, want, now)
+	if apiequality.Semantic.DeepEqual(merged, issuer.Status.Strategies) {
+		return nil
+	}
+	updated := issuer.DeepCopy()
+	updated.Status.Strategies = merged
+	_, err := client.ConfigV1alpha1().CredentialIssuers().UpdateStatus(ctx, updated, metav1.UpdateOptions{})
+	if err != nil {
+		return fmt.Errorf("could not update status of credentialissuer %q: %w", issuer.Name, err)
+	}
+	klog.FromContext(ctx).Info("updated credential issuer status", "strategy", want.Type,
+		"status", want.Status, "reason", want.Reason, "message", want.Message)
+	return nil
 }
