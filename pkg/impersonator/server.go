@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apiserver/pkg/apis/apiserver"
@@ -52,7 +54,10 @@ type Config struct {
 
 // New builds the proxy's server; run it with PrepareRun().RunWithContext.
 func New(c Config) (*genericapiserver.GenericAPIServer, error) {
-	codecs := serializer.NewCodecFactory(runtime.NewScheme())
+	// The chain's own answers (401, 403, 429) are Status objects.
+	scheme := runtime.NewScheme()
+	metav1.AddToGroupVersion(scheme, schema.GroupVersion{Version: "v1"})
+	codecs := serializer.NewCodecFactory(scheme)
 	config := genericapiserver.NewConfig(codecs)
 	config.EffectiveVersion = compatibility.DefaultBuildEffectiveVersion()
 
@@ -79,6 +84,10 @@ func New(c Config) (*genericapiserver.GenericAPIServer, error) {
 		return nil, fmt.Errorf("could not build the proxy's authenticator: %w", err)
 	}
 	config.Authentication.Authenticator = authn
+	// The listener asks for client certificates of these CAs.
+	if err := config.Authentication.ApplyClientCert(c.ClientCA, config.SecureServing); err != nil {
+		return nil, fmt.Errorf("could not configure client certificates: %w", err)
+	}
 
 	// 2. May the caller do it: the cluster's RBAC decides (SubjectAccessReview),
 	// for the request itself and for any kubectl --as.

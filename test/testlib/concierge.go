@@ -35,8 +35,8 @@ type Concierge struct {
 	Port int
 	// ProxyPort is where the impersonation proxy listens when it runs.
 	ProxyPort int
-	LogPath string
-	process *harness.Process
+	LogPath   string
+	process   *harness.Process
 }
 
 // ConciergeOptions change how the Concierge is configured.
