@@ -323,3 +323,38 @@ func findAuditEvent(t *testing.T, resource string) *auditEvent {
 	}
 	return found
 }
+
+// TestBearerTokenThroughTheProxy: a ServiceAccount token is checked with a
+// TokenReview and its user, UID and extras are impersonated.
+func TestBearerTokenThroughTheProxy(t *testing.T) {
+	ctx := context.Background()
+	admin := cluster.Client()
+	_, err := admin.CoreV1().ServiceAccounts("default").Create(ctx, &corev1.ServiceAccount{
+		ObjectMeta: metav1.ObjectMeta{Name: "proxy-test-robot"},
+	}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	_, err = cluster.Kubectl(ctx, "create", "rolebinding", "proxy-test-robot", "-n", "default",
+		"--clusterrole", "proxy-test-viewer", "--serviceaccount", "default:proxy-test-robot")
+	require.NoError(t, err)
+	token, err := admin.CoreV1().ServiceAccounts("default").CreateToken(ctx, "proxy-test-robot",
+		&authenticationv1.TokenRequest{}, metav1.CreateOptions{})
+	require.NoError(t, err)
+
+	cfg := proxyConfig("", "")
+	cfg.TLSClientConfig.CertData, cfg.TLSClientConfig.KeyData = nil, nil
+	cfg.BearerToken = token.Status.Token
+	client := kubernetes.NewForConfigOrDie(cfg)
+	_, err = client.CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
+	require.NoError(t, err)
+	_, err = client.CoreV1().Pods("kube-system").List(ctx, metav1.ListOptions{})
+	require.ErrorContains(t, err, `User "system:serviceaccount:default:proxy-test-robot" cannot list resource "pods"`)
+
+	review, err := client.AuthenticationV1().SelfSubjectReviews().Create(ctx, &authenticationv1.SelfSubjectReview{},
+		metav1.CreateOptions{})
+	require.NoError(t, err)
+	info := review.Status.UserInfo
+	require.Equal(t, "system:serviceaccount:default:proxy-test-robot", info.Username)
+	require.NotEmpty(t, info.UID)
+	require.Contains(t, info.Groups, "system:serviceaccounts:default")
+	require.Len(t, info.Extra[impersonator.OriginalUserExtraKey], 1)
+}
