@@ -67,12 +67,18 @@ func newImpersonationProxy(
 		Forwarder:   forwarder,
 	}}
 	controller, err := impersonationproxy.New(impersonationproxy.Options{
-		CredentialIssuer: cfg.Names.CredentialIssuer,
-		Namespace:        namespace,
-		CASecretName:     cfg.Names.ImpersonationCASecret,
-		ServingCert:      serving,
-		Runner:           runner,
-	}, pinniped, kube, pinnipedInformers.Config().V1alpha1().CredentialIssuers(), ownNamespace.Core().V1().Secrets())
+		CredentialIssuer:    cfg.Names.CredentialIssuer,
+		Namespace:           namespace,
+		CASecretName:        cfg.Names.ImpersonationCASecret,
+		LoadBalancerService: "pinniped-concierge-impersonation-proxy-load-balancer",
+		ClusterIPService:    "pinniped-concierge-impersonation-proxy-cluster-ip",
+		PodSelector:         map[string]string{"deployment.pinniped.dev": "concierge"},
+		Labels:              map[string]string{"app": "pinniped-concierge"},
+		Port:                int32(cfg.ImpersonationProxyServerPort), //nolint:gosec // validated to 1024-65535
+		ServingCert:         serving,
+		Runner:              runner,
+	}, pinniped, kube, pinnipedInformers.Config().V1alpha1().CredentialIssuers(),
+		ownNamespace.Core().V1().Secrets(), ownNamespace.Core().V1().Services())
 	if err != nil {
 		return nil, fmt.Errorf("could not build impersonation proxy controller: %w", err)
 	}

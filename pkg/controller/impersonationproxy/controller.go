@@ -47,6 +47,15 @@ type Options struct {
 	// CASecretName is the Secret of the CA the controller makes for the serving
 	// certificate when spec.impersonationProxy.tls names no Secret.
 	CASecretName string
+	// LoadBalancerService and ClusterIPService name the Services the controller
+	// makes for spec.impersonationProxy.service.type LoadBalancer and ClusterIP.
+	LoadBalancerService string
+	ClusterIPService    string
+	// PodSelector selects the Concierge's pods; Labels go on the Services.
+	PodSelector map[string]string
+	Labels      map[string]string
+	// Port is the proxy's port in the pods.
+	Port int32
 	// ServingCert and Runner are the proxy's.
 	ServingCert ServingCert
 	Runner      Runner
@@ -64,6 +73,7 @@ type Controller struct {
 	kube     kubernetes.Interface
 	issuers  configlisters.CredentialIssuerLister
 	secrets  corelisters.SecretLister
+	services corelisters.ServiceLister
 	synced   []cache.InformerSynced
 	queue    workqueue.TypedRateLimitingInterface[string]
 	nodes    nodeCheck
@@ -71,11 +81,12 @@ type Controller struct {
 	issued   *servingPair
 }
 
-// New returns a controller. The caller starts the informers; the Secret informer
-// must cover opts.Namespace.
+// New returns a controller. The caller starts the informers; the Secret and
+// Service informers must cover opts.Namespace.
 func New(
 	opts Options, client conciergeclientset.Interface, kube kubernetes.Interface,
 	issuers configinformers.CredentialIssuerInformer, secrets coreinformers.SecretInformer,
+	services coreinformers.ServiceInformer,
 ) (*Controller, error) {
 	if opts.CredentialIssuer == "" || opts.Namespace == "" || opts.CASecretName == "" {
 		return nil, errors.New("impersonationproxy: credential issuer, namespace and CA secret names are required")
@@ -87,12 +98,15 @@ func New(
 		opts.Clock = clock.RealClock{}
 	}
 	c := &Controller{
-		opts:    opts,
-		client:  client,
-		kube:    kube,
-		issuers: issuers.Lister(),
-		secrets: secrets.Lister(),
-		synced:  []cache.InformerSynced{issuers.Informer().HasSynced, secrets.Informer().HasSynced},
+		opts:     opts,
+		client:   client,
+		kube:     kube,
+		issuers:  issuers.Lister(),
+		secrets:  secrets.Lister(),
+		services: services.Lister(),
+		synced: []cache.InformerSynced{
+			issuers.Informer().HasSynced, secrets.Informer().HasSynced, services.Informer().HasSynced,
+		},
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
 			workqueue.DefaultTypedControllerRateLimiter[string](),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "impersonationproxy"},
@@ -107,11 +121,19 @@ func New(
 		secret, ok := tombstoned(obj).(*corev1.Secret)
 		return ok && secret.Namespace == opts.Namespace
 	}
+	isOurService := func(obj any) bool {
+		svc, ok := tombstoned(obj).(*corev1.Service)
+		return ok && svc.Namespace == opts.Namespace &&
+			(svc.Name == opts.LoadBalancerService || svc.Name == opts.ClusterIPService)
+	}
 	if _, err := issuers.Informer().AddEventHandler(c.handler(isOurIssuer)); err != nil {
 		return nil, fmt.Errorf("could not watch credentialissuers: %w", err)
 	}
 	if _, err := secrets.Informer().AddEventHandler(c.handler(isOurNamespace)); err != nil {
 		return nil, fmt.Errorf("could not watch secrets: %w", err)
+	}
+	if _, err := services.Informer().AddEventHandler(c.handler(isOurService)); err != nil {
+		return nil, fmt.Errorf("could not watch services: %w", err)
 	}
 	return c, nil
 }

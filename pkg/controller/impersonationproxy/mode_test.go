@@ -74,6 +74,5 @@ func TestExternalEndpoint(t *testing.T) {
 	require.Equal(t, "::1", endpointHost("[::1]:443"))
 
 	_, err = externalEndpoint(&configv1alpha1.ImpersonationProxySpec{})
-	require.EqualError(t, err, "service type LoadBalancer without externalEndpoint is not supported: "+
-		"set spec.impersonationProxy.externalEndpoint")
+	require.EqualError(t, err, "spec.impersonationProxy.externalEndpoint is required when service.type is None")
 }

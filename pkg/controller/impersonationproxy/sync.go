@@ -5,7 +5,7 @@ package impersonationproxy
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
+	"errors"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,16 +36,23 @@ func (c *Controller) sync(ctx context.Context) error {
 	}
 	if !run {
 		c.opts.Runner.Stop()
+		if err := c.deleteServicesBut(ctx, ""); err != nil {
+			return err
+		}
 		return c.write(ctx, issuer, strategy(configv1alpha1.ErrorStrategyStatus,
 			configv1alpha1.DisabledStrategyReason, why))
 	}
 
-	// 3. Find its endpoint and serving certificate, then start it.
-	endpoint, err := externalEndpoint(spec)
+	// 3. Find its endpoint (making its Service) and serving certificate, then
+	// start it.
+	endpoint, err := c.endpointFor(ctx, spec)
 	if err != nil {
 		c.opts.Runner.Stop()
-		return c.write(ctx, issuer, strategy(configv1alpha1.ErrorStrategyStatus,
-			configv1alpha1.ErrorDuringSetupStrategyReason, err.Error()))
+		reason := configv1alpha1.ErrorDuringSetupStrategyReason
+		if errors.Is(err, errPending) || apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err) {
+			reason = configv1alpha1.PendingStrategyReason
+		}
+		return c.write(ctx, issuer, strategy(configv1alpha1.ErrorStrategyStatus, reason, err.Error()))
 	}
 	pair, err := c.servingCert(ctx, spec, endpoint)
 	if err != nil {
@@ -71,21 +78,12 @@ func (c *Controller) sync(ctx context.Context) error {
 	return c.write(ctx, issuer, s)
 }
 
-// externalEndpoint is where clients reach the proxy.
-//
-// Known limitation: the controller does not create the LoadBalancer or ClusterIP
-// Service; spec.impersonationProxy.externalEndpoint must name the endpoint, and
-// whatever fronts the proxy is the administrator's.
+// externalEndpoint is where clients reach a proxy without a Service of ours.
 func externalEndpoint(spec *configv1alpha1.ImpersonationProxySpec) (string, error) {
-	if spec.ExternalEndpoint != "" {
-		return spec.ExternalEndpoint, nil
+	if spec.ExternalEndpoint == "" {
+		return "", errors.New("spec.impersonationProxy.externalEndpoint is required when service.type is None")
 	}
-	serviceType := spec.Service.Type
-	if serviceType == "" {
-		serviceType = configv1alpha1.ImpersonationProxyServiceTypeLoadBalancer
-	}
-	return "", fmt.Errorf("service type %s without externalEndpoint is not supported: "+
-		"set spec.impersonationProxy.externalEndpoint", serviceType)
+	return spec.ExternalEndpoint, nil
 }
 
 func strategy(status configv1alpha1.StrategyStatus, reason configv1alpha1.StrategyReason, message string,
