@@ -62,18 +62,3 @@ func (d *Dynamic) IssueServerCert(dnsNames []string, ips []net.IP, ttl time.Dura
 	}
 	return ca.IssueServerCert(dnsNames, ips, ttl)
 }
-
-// FirstLoaded issues client certificates with the first of its CAs that has a
-// certificate loaded: the cluster's signing key when it is reachable, else the
-// impersonation proxy's own signer.
-type FirstLoaded []*Dynamic
-
-// IssueClientCert issues with the first loaded CA, or fails with ErrNoCA.
-func (f FirstLoaded) IssueClientCert(username string, groups []string, ttl time.Duration) (*PEMPair, error) {
-	for _, d := range f {
-		if ca := d.Current(); ca != nil {
-			return ca.IssueClientCert(username, groups, ttl)
-		}
-	}
-	return nil, ErrNoCA
-}

@@ -47,6 +47,8 @@ type servingCertProvider = *servingcert.Provider
 // controllers is every controller of the Concierge, with the informers they share.
 type controllers struct {
 	servingCert servingCertProvider
+	// proxyRunning reports whether the impersonation proxy serves.
+	proxyRunning func() bool
 	// synced is set once every informer has its first full list, so that /readyz
 	// keeps a new replica out of rotation until it knows the authenticators.
 	synced atomic.Bool
@@ -118,6 +120,7 @@ func newControllers(
 		KeyKey:    "caCertificatePrivateKey",
 		Generate: &signingcert.Generate{
 			Client: kube, CommonName: impersonationSignerName, TTL: impersonationSignerTTL,
+			RenewBefore: time.Hour,
 		},
 	}, ownNamespace.Core().V1().Secrets())
 	if err != nil {
@@ -164,6 +167,7 @@ func newControllers(
 		serving.Run, signing.run, impersonationSigner.Run, issuer.controller.Run, jwt.Run, webhook.Run,
 	}
 	c.runners = append(c.runners, proxy.runners...)
+	c.proxyRunning = proxy.running
 	return c, nil
 }
 
@@ -178,6 +182,23 @@ const (
 type signers struct {
 	cluster       *certauthority.Dynamic
 	impersonation *certauthority.Dynamic
+}
+
+// issuer signs with the cluster's key when it is loaded, since its certificates
+// work at kube-apiserver and at the proxy alike; else with the proxy's signer,
+// but only while the proxy serves, as nothing else accepts those certificates.
+type issuer struct {
+	signers
+	proxyRunning func() bool
+}
+
+func (i issuer) IssueClientCert(username string, groups []string, ttl time.Duration) (
+	*certauthority.PEMPair, error,
+) {
+	if i.cluster.Current() != nil || !i.proxyRunning() {
+		return i.cluster.IssueClientCert(username, groups, ttl)
+	}
+	return i.impersonation.IssueClientCert(username, groups, ttl)
 }
 
 // clusterSigning is the cluster signing key's controller, or its absence.

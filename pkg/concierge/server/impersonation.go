@@ -31,6 +31,7 @@ import (
 // impersonationProxy is the proxy's controller and the loops it depends on.
 type impersonationProxy struct {
 	runners []func(ctx context.Context)
+	running func() bool
 }
 
 func newImpersonationProxy(
@@ -94,7 +95,10 @@ func newImpersonationProxy(
 		runner.setContext(ctx)
 		controller.Run(ctx)
 	}
-	return &impersonationProxy{runners: []func(context.Context){runCA, token.Run, runController}}, nil
+	return &impersonationProxy{
+		runners: []func(context.Context){runCA, token.Run, runController},
+		running: runner.running,
+	}, nil
 }
 
 // newForwarder sends requests to the cluster as the proxy's ServiceAccount: with
@@ -169,6 +173,13 @@ func (p *proxyRunner) Start() {
 			time.AfterFunc(time.Second, p.exited)
 		}
 	}()
+}
+
+// running reports whether the server was started and has not stopped.
+func (p *proxyRunner) running() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cancel != nil
 }
 
 // Stop stops the server and waits until its port is free.

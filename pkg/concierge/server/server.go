@@ -75,10 +75,8 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 
-	// The cluster's key when there is one: its certificates work at kube-apiserver
-	// directly as well as at the proxy.
-	issuer := certauthority.FirstLoaded{signers.cluster, signers.impersonation}
-	server, err := newAPIServer(cfg, opts, ctrl.servingCert, cache, issuer)
+	server, err := newAPIServer(cfg, opts, ctrl.servingCert, cache,
+		issuer{signers: signers, proxyRunning: ctrl.proxyRunning})
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,10 @@ type Generate struct {
 	CommonName string
 	// TTL is the CA's lifetime.
 	TTL time.Duration
+	// RenewBefore, when positive, replaces the CA this long before it expires: the
+	// Secret is deleted and made again. Certificates it signed are short-lived,
+	// so nothing needs the old CA for long.
+	RenewBefore time.Duration
 }
 
 // NewFromSecret returns a controller that loads the CA from a Secret, following
@@ -155,6 +159,29 @@ func (s *secretSource) sync(ctx context.Context) error {
 		}
 	}
 	s.set(secret.Data[s.opts.CertKey], secret.Data[s.opts.KeyKey])
+	return s.renewWhenDue(ctx, secret)
+}
+
+// renewWhenDue deletes a Secret of our own whose CA is due for replacement, and
+// otherwise looks again when it will be.
+func (s *secretSource) renewWhenDue(ctx context.Context, secret *corev1.Secret) error {
+	g := s.opts.Generate
+	ca := s.ca.Current()
+	if g == nil || g.RenewBefore <= 0 || ca == nil {
+		return nil
+	}
+	due := time.Until(ca.Certificate().NotAfter.Add(-g.RenewBefore))
+	if due > 0 {
+		s.queue.AddAfter(queueKey, due)
+		return nil
+	}
+	// The UID precondition keeps a replica from deleting a CA another one just made.
+	err := g.Client.CoreV1().Secrets(s.opts.Namespace).Delete(ctx, s.opts.Name,
+		metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &secret.UID}})
+	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+		return fmt.Errorf("could not delete %s for renewal: %w", s.source, err)
+	}
+	klog.InfoS("deleted signing key for renewal", "source", s.source, "notAfter", ca.Certificate().NotAfter)
 	return nil
 }
 
