@@ -3,11 +3,15 @@
 package impersonation
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +23,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/sealworks/pinniped/pkg/certauthority"
+	"github.com/sealworks/pinniped/test/harness"
 )
 
 const standInOutput = "hello from the node stand-in"
@@ -45,7 +50,7 @@ func TestExecThroughTheProxy(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "stand-in"},
 	}, metav1.CreateOptions{})
 	require.NoError(t, err)
-	_, err = admin.CoreV1().Pods("default").Create(ctx, &corev1.Pod{
+	pod, err := admin.CoreV1().Pods("default").Create(ctx, &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: "stand-in"},
 		Spec: corev1.PodSpec{
 			NodeName: "stand-in", ServiceAccountName: "stand-in", AutomountServiceAccountToken: ptr.To(false),
@@ -53,10 +58,14 @@ func TestExecThroughTheProxy(t *testing.T) {
 		},
 	}, metav1.CreateOptions{})
 	require.NoError(t, err)
+	// There is no kubelet to say so; kubectl port-forward wants a running pod.
+	pod.Status.Phase = corev1.PodRunning
+	_, err = admin.CoreV1().Pods("default").UpdateStatus(ctx, pod, metav1.UpdateOptions{})
+	require.NoError(t, err)
 
 	// The viewer may exec once the cluster's RBAC says so.
 	_, err = cluster.Kubectl(ctx, "create", "role", "proxy-test-exec", "-n", "default",
-		"--verb", "create,get", "--resource", "pods/exec")
+		"--verb", "create,get", "--resource", "pods/exec,pods/portforward")
 	require.NoError(t, err)
 	_, err = cluster.Kubectl(ctx, "create", "rolebinding", "proxy-test-exec", "-n", "default",
 		"--role", "proxy-test-exec", "--group", viewerGroup)
@@ -65,6 +74,8 @@ func TestExecThroughTheProxy(t *testing.T) {
 	kubeconfig := kubeconfigFor(t, viewerToken)
 	out := kubectl(t, kubeconfig, "exec", "-n", "default", "stand-in", "-c", "c", "--", "echo", "hi")
 	require.Equal(t, standInOutput+"\n", out)
+
+	t.Run("port_forward", func(t *testing.T) { testPortForward(t, kubeconfig) })
 
 	_, err = kubectlErr(kubeconfigFor(t, nobodyToken), "exec", "-n", "default", "stand-in", "--", "echo")
 	// kubectl reads the pod first, which RBAC already refuses.
@@ -87,6 +98,7 @@ func startKubeletStandIn(t *testing.T) int {
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/exec/", serveExec)
+	mux.HandleFunc("/portForward/", servePortForward)
 	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = server.Serve(listener) }()
 	t.Cleanup(func() { _ = server.Close() })
@@ -130,4 +142,60 @@ func serveExec(w http.ResponseWriter, r *http.Request) {
 	_ = errStream.Close()
 	// Let the client read everything before the connection closes.
 	time.Sleep(100 * time.Millisecond)
+}
+
+// testPortForward runs `kubectl port-forward` through the proxy and sends a line
+// through it, which the stand-in echoes.
+func testPortForward(t *testing.T, kubeconfig string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dir, err := harness.BinDir()
+	require.NoError(t, err)
+	cmd := exec.CommandContext(ctx, filepath.Join(dir, "kubectl"), "--kubeconfig", kubeconfig,
+		"port-forward", "-n", "default", "pod/stand-in", ":8080")
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	defer func() {
+		if t.Failed() {
+			t.Logf("kubectl port-forward: %s", stderr.String())
+		}
+	}()
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err)
+	// "Forwarding from 127.0.0.1:<port> -> 8080"
+	fields := strings.Fields(line)
+	require.GreaterOrEqual(t, len(fields), 3, line)
+	conn, err := net.Dial("tcp", fields[2])
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "ping through the proxy\n")
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+	echoed, err := bufio.NewReader(conn).ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "ping through the proxy\n", echoed)
+}
+
+// servePortForward echoes every data stream kube-apiserver opens.
+func servePortForward(w http.ResponseWriter, r *http.Request) {
+	if _, err := httpstream.Handshake(r, w, []string{"portforward.k8s.io"}); err != nil {
+		return
+	}
+	conn := spdy.NewResponseUpgrader().UpgradeResponse(w, r,
+		func(s httpstream.Stream, _ <-chan struct{}) error {
+			if s.Headers().Get(corev1.StreamType) == corev1.StreamTypeData {
+				go func() { _, _ = io.Copy(s, s); _ = s.Close() }()
+			}
+			return nil
+		})
+	if conn == nil {
+		return
+	}
+	defer conn.Close()
+	<-conn.CloseChan()
 }
