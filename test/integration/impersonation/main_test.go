@@ -31,7 +31,9 @@ const (
 	// The users of the webhook: a viewer and someone with no rights at all.
 	viewerToken   = "static-token-of-vera-8c1d"
 	nobodyToken   = "static-token-of-nobody-2b7e"
+	editorToken   = "static-token-of-eddie-5a9f"
 	viewerGroup   = "proxy-viewers"
+	editorGroup   = "proxy-editors"
 	nobodyGroup   = "proxy-nobodies"
 	impersonators = "proxy-impersonators"
 )
@@ -131,6 +133,7 @@ func setUp() error {
 	server, err := testlib.StartTokenReviewServer(map[string]authenticationv1beta1.UserInfo{
 		viewerToken: {Username: "vera", Groups: []string{viewerGroup}},
 		nobodyToken: {Username: "nobody", Groups: []string{nobodyGroup}},
+		editorToken: {Username: "eddie", Groups: []string{editorGroup}},
 	})
 	if err != nil {
 		return err
@@ -163,6 +166,15 @@ func setUp() error {
 	}
 	_, err = cluster.Kubectl(ctx, "create", "clusterrolebinding", "proxy-test-viewer",
 		"--clusterrole", "proxy-test-viewer", "--group", viewerGroup)
+	if err != nil {
+		return err
+	}
+	if _, err := cluster.Kubectl(ctx, "create", "role", "proxy-test-editor", "-n", "default",
+		"--verb", "get,list,watch,create,update,patch,delete", "--resource", "configmaps"); err != nil {
+		return err
+	}
+	_, err = cluster.Kubectl(ctx, "create", "rolebinding", "proxy-test-editor", "-n", "default",
+		"--role", "proxy-test-editor", "--group", editorGroup)
 	return err
 }
 

@@ -127,6 +127,39 @@ func TestKubectlThroughTheProxy(t *testing.T) {
 	})
 }
 
+// TestWritesThroughTheProxy: create, server-side apply and delete behave as
+// against kube-apiserver, and the object records who made it.
+func TestWritesThroughTheProxy(t *testing.T) {
+	kubeconfig := kubeconfigFor(t, editorToken)
+	kubectl(t, kubeconfig, "create", "configmap", "proxy-write-test", "-n", "default", "--from-literal", "a=1")
+
+	manifest := filepath.Join(t.TempDir(), "cm.yaml")
+	require.NoError(t, os.WriteFile(manifest, []byte(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: proxy-write-test
+  namespace: default
+data:
+  b: "2"
+`), 0o600))
+	out := kubectl(t, kubeconfig, "apply", "--server-side", "--force-conflicts", "-f", manifest)
+	require.Equal(t, "configmap/proxy-write-test serverside-applied\n", out)
+	cm, err := cluster.Client().CoreV1().ConfigMaps("default").Get(context.Background(), "proxy-write-test",
+		metav1.GetOptions{})
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"a": "1", "b": "2"}, cm.Data)
+	var managers []string
+	for _, m := range cm.ManagedFields {
+		managers = append(managers, m.Manager+"/"+string(m.Operation))
+	}
+	require.ElementsMatch(t, []string{"kubectl-create/Update", "kubectl/Apply"}, managers)
+
+	_, err = kubectlErr(kubeconfig, "create", "configmap", "proxy-write-denied", "-n", "kube-system")
+	require.ErrorContains(t, err, `User "eddie" cannot create resource "configmaps"`)
+	require.Equal(t, "configmap \"proxy-write-test\" deleted from default namespace\n",
+		kubectl(t, kubeconfig, "delete", "configmap", "proxy-write-test", "-n", "default"))
+}
+
 // TestNestedImpersonation: headers the caller sends are the generic handler
 // chain's to judge; kubectl --as works only for who may impersonate.
 func TestNestedImpersonation(t *testing.T) {
