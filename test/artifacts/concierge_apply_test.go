@@ -31,7 +31,7 @@ func TestConciergeApplies(t *testing.T) {
 
 	out, err := h.Kubectl(ctx, "apply", "-k", conciergeDir)
 	require.NoError(t, err)
-	require.Len(t, strings.Split(strings.TrimSpace(out), "\n"), 20, out)
+	require.Len(t, strings.Split(strings.TrimSpace(out), "\n"), 23, out)
 	require.Contains(t, out, "deployment.apps/pinniped-concierge created\n")
 
 	_, err = h.Kubectl(ctx, "wait", "--for=condition=established", "--timeout=60s",
@@ -139,7 +139,15 @@ func checkAccess(ctx context.Context, t *testing.T, h *harness.Harness) {
 		{verb: "update", group: authn, resource: "jwtauthenticators"},
 		{verb: "create", group: authn, resource: "webhookauthenticators"},
 		{verb: "create", group: admission, resource: "validatingwebhookconfigurations"},
-		{verb: "list", resource: "nodes"},
+		{verb: "list", resource: "nodes", allowed: true},
+		{verb: "create", resource: "services", namespace: ns, allowed: true},
+		{verb: "watch", resource: "services", namespace: ns, allowed: true},
+		{verb: "create", resource: "services", namespace: "default"},
+		{verb: "create", resource: "serviceaccounts", subresource: "token", namespace: ns,
+			name: "pinniped-concierge-impersonation-proxy", allowed: true},
+		{verb: "create", resource: "serviceaccounts", subresource: "token", namespace: ns,
+			name: "pinniped-concierge"},
+		{verb: "get", resource: "nodes"},
 		{verb: "list", resource: "pods", namespace: "kube-system"},
 		{verb: "impersonate", resource: "users"},
 	}
@@ -151,6 +159,24 @@ func checkAccess(ctx context.Context, t *testing.T, h *harness.Harness) {
 		{verb: "get", group: "login.concierge.pinniped.dev", resource: "tokencredentialrequests"},
 		{verb: "delete", group: "identity.concierge.pinniped.dev", resource: "whoamirequests"},
 		{verb: "list", group: authn, resource: "jwtauthenticators"},
+	}
+	// The impersonation proxy's account may impersonate and nothing else.
+	proxy := []access{
+		{verb: "impersonate", resource: "users", allowed: true},
+		{verb: "impersonate", resource: "groups", allowed: true},
+		{verb: "impersonate", resource: "serviceaccounts", namespace: "default", allowed: true},
+		{verb: "impersonate", group: "authentication.k8s.io", resource: "uids", allowed: true},
+		{verb: "impersonate", group: "authentication.k8s.io", resource: "userextras", subresource: "scopes",
+			allowed: true},
+		{verb: "get", resource: "pods", namespace: "default"},
+		{verb: "list", resource: "secrets", namespace: ns},
+		{verb: "create", group: "authentication.k8s.io", resource: "tokenreviews"},
+	}
+	proxyUser := "system:serviceaccount:pinniped-concierge:pinniped-concierge-impersonation-proxy"
+	for _, a := range proxy {
+		t.Run("proxy_"+a.verb+"_"+a.resource+a.subresource+"_"+a.namespace, func(t *testing.T) {
+			require.Equal(t, a.allowed, allowed(ctx, t, h, proxyUser, conciergeGroups[:1], a))
+		})
 	}
 	for _, a := range concierge {
 		t.Run("concierge_"+a.verb+"_"+a.resource+a.subresource+"_"+a.namespace, func(t *testing.T) {

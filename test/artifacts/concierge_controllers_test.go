@@ -110,8 +110,10 @@ func runControllersAsConcierge(ctx context.Context, t *testing.T, h *harness.Har
 		got, err := conciergeclientset.NewForConfigOrDie(h.AdminConfig).ConfigV1alpha1().CredentialIssuers().
 			Get(ctx, "pinniped-concierge-config", metav1.GetOptions{})
 		require.NoError(c, err)
-		require.Len(c, got.Status.Strategies, 1)
+		// The first strategy is the preferred one; the proxy's follows it.
+		require.NotEmpty(c, got.Status.Strategies)
 		s := got.Status.Strategies[0]
+		require.Equal(c, configv1alpha1.KubeClusterSigningCertificateStrategyType, s.Type)
 		require.Equal(c, configv1alpha1.SuccessStrategyStatus, s.Status, s.Message)
 		require.Equal(c, &configv1alpha1.TokenCredentialRequestAPIInfo{Server: server, CertificateAuthorityData: caData},
 			s.Frontend.TokenCredentialRequestAPIInfo)

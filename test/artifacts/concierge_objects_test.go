@@ -114,6 +114,10 @@ func TestConciergeConfigMapIsAValidConfig(t *testing.T) {
 		ServingCertificateSecret: "pinniped-concierge-api-tls-serving-certificate",
 		CredentialIssuer:         "pinniped-concierge-config",
 		APIService:               "pinniped-concierge-api",
+		// The defaults, which match the objects of the artifacts.
+		ImpersonationSignerSecret:   "pinniped-concierge-impersonation-proxy-signer-ca-certificate",
+		ImpersonationCASecret:       "pinniped-concierge-impersonation-proxy-ca-certificate",
+		ImpersonationServiceAccount: "pinniped-concierge-impersonation-proxy",
 	}, cfg.Names)
 	require.Equal(t, config.ServingCertificate{DurationSeconds: 2592000, RenewBeforeSeconds: 2160000},
 		cfg.API.ServingCertificate)

@@ -82,9 +82,11 @@ func TestConciergeRendersExactlyTheseObjects(t *testing.T) {
 		"APIService /v1alpha1.identity.concierge.pinniped.dev",
 		"APIService /v1alpha1.login.concierge.pinniped.dev",
 		"ClusterRole /pinniped-concierge-aggregated-api-server",
+		"ClusterRole /pinniped-concierge-impersonation-proxy",
 		"ClusterRole /pinniped-concierge-pre-authn-apis",
 		"ClusterRoleBinding /pinniped-concierge-aggregated-api-server",
 		"ClusterRoleBinding /pinniped-concierge-auth-delegator",
+		"ClusterRoleBinding /pinniped-concierge-impersonation-proxy",
 		"ClusterRoleBinding /pinniped-concierge-pre-authn-apis",
 		"ConfigMap pinniped-concierge/pinniped-concierge-config",
 		"CustomResourceDefinition /credentialissuers.config.concierge.pinniped.dev",
@@ -99,6 +101,7 @@ func TestConciergeRendersExactlyTheseObjects(t *testing.T) {
 		"RoleBinding pinniped-concierge/pinniped-concierge-aggregated-api-server",
 		"Service pinniped-concierge/pinniped-concierge-api",
 		"ServiceAccount pinniped-concierge/pinniped-concierge",
+		"ServiceAccount pinniped-concierge/pinniped-concierge-impersonation-proxy",
 	}, got)
 }
 

@@ -25,10 +25,16 @@ func TestConciergeCredentialIssuer(t *testing.T) {
 	require.Eventually(t, func() bool {
 		var err error
 		issuer, err = client.Get(context.Background(), "pinniped-concierge-config", metav1.GetOptions{})
-		return err == nil && len(issuer.Status.Strategies) > 0
+		return err == nil && len(issuer.Status.Strategies) == 2
 	}, 30*time.Second, 100*time.Millisecond)
 
-	require.Len(t, issuer.Status.Strategies, 1)
+	// The CredentialIssuer has no spec.impersonationProxy, so the proxy is off.
+	proxy := issuer.Status.Strategies[1]
+	require.Equal(t, configv1alpha1.ImpersonationProxyStrategyType, proxy.Type)
+	require.Equal(t, configv1alpha1.ErrorStrategyStatus, proxy.Status)
+	require.Equal(t, configv1alpha1.DisabledStrategyReason, proxy.Reason)
+	require.Equal(t, "impersonation proxy was explicitly disabled by configuration", proxy.Message)
+
 	strategy := issuer.Status.Strategies[0]
 	require.Equal(t, configv1alpha1.KubeClusterSigningCertificateStrategyType, strategy.Type)
 	require.Equal(t, configv1alpha1.SuccessStrategyStatus, strategy.Status)

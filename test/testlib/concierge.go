@@ -32,9 +32,11 @@ var ConciergeAPIServices = []string{
 
 // Concierge is a Concierge process serving a harness cluster.
 type Concierge struct {
-	Port    int
-	LogPath string
-	process *harness.Process
+	Port int
+	// ProxyPort is where the impersonation proxy listens when it runs.
+	ProxyPort int
+	LogPath   string
+	process   *harness.Process
 }
 
 // ConciergeOptions change how the Concierge is configured.
@@ -43,6 +45,10 @@ type ConciergeOptions struct {
 	ExtraConfig string
 	// LogLevel is the Concierge's log level; default debug.
 	LogLevel string
+	// NoSigningKey leaves the cluster's signing key out of the configuration, as
+	// on a cluster whose control plane is hidden: certificates then come from the
+	// impersonation proxy's signer CA.
+	NoSigningKey bool
 }
 
 // StartConcierge installs artifacts/concierge (without its Deployment and Service)
@@ -90,11 +96,11 @@ func StartConciergeInDir(h *harness.Harness, dir string, opts ConciergeOptions) 
 		return nil, err
 	}
 
-	ports, err := harness.FreePorts(1)
+	ports, err := harness.FreePorts(2)
 	if err != nil {
 		return nil, err
 	}
-	c := &Concierge{Port: ports[0], LogPath: filepath.Join(dir, "concierge.log")}
+	c := &Concierge{Port: ports[0], ProxyPort: ports[1], LogPath: filepath.Join(dir, "concierge.log")}
 	if err := exposeOnLoopback(ctx, h, ConciergeNamespace, conciergeService, ConciergeAPIServices, c.Port); err != nil {
 		return nil, err
 	}
@@ -103,17 +109,19 @@ func StartConciergeInDir(h *harness.Harness, dir string, opts ConciergeOptions) 
 		logLevel = "debug"
 	}
 	configPath := filepath.Join(dir, "pinniped.yaml")
+	signingKey := fmt.Sprintf("signingKey:\n  certFile: %s\n  keyFile: %s\n", h.ClusterCACertPath, h.ClusterCAKeyPath)
+	if opts.NoSigningKey {
+		signingKey = ""
+	}
 	config := fmt.Sprintf(`namespace: %s
 aggregatedAPIServerPort: %d
+impersonationProxyServerPort: %d
 names:
   servingCertificateSecret: pinniped-concierge-api-tls-serving-certificate
   credentialIssuer: pinniped-concierge-config
   apiService: %s
-signingKey:
-  certFile: %s
-  keyFile: %s
-logLevel: %s
-%s`, ConciergeNamespace, c.Port, conciergeService, h.ClusterCACertPath, h.ClusterCAKeyPath, logLevel, opts.ExtraConfig)
+%slogLevel: %s
+%s`, ConciergeNamespace, c.Port, c.ProxyPort, conciergeService, signingKey, logLevel, opts.ExtraConfig)
 	if err := os.WriteFile(configPath, []byte(config), 0o600); err != nil {
 		return nil, fmt.Errorf("could not write config: %w", err)
 	}

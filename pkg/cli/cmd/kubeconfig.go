@@ -31,8 +31,12 @@ type getKubeconfigFlags struct {
 		credentialIssuer  string
 		endpoint          string
 		mode              string
-		skipWait          bool
-		namespace         string
+		// modeSet is whether --concierge-mode was given; without it the first
+		// working strategy is used, so a cluster that has only the impersonation
+		// proxy gets a kubeconfig for the proxy.
+		modeSet   bool
+		skipWait  bool
+		namespace string
 	}
 	oidc struct {
 		caBundlePaths     []string
@@ -71,6 +75,7 @@ func newGetKubeconfigCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.credentialCacheSet = cmd.Flags().Changed("credential-cache")
+			f.concierge.modeSet = cmd.Flags().Changed("concierge-mode")
 			return runGetKubeconfig(cmd.Context(), cmd.OutOrStdout(), f)
 		},
 	}

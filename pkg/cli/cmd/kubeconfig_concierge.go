@@ -73,7 +73,7 @@ func discoverConcierge(ctx context.Context, log logr.Logger, restConfig *rest.Co
 	if err != nil {
 		return err
 	}
-	strategy := chooseStrategy(issuer, f.concierge.mode)
+	strategy := chooseStrategy(issuer, f.concierge.mode, f.concierge.modeSet)
 	if strategy == nil {
 		return fmt.Errorf("could not find a successful Concierge strategy of mode %q in CredentialIssuer %q",
 			f.concierge.mode, issuer.Name)
@@ -141,11 +141,14 @@ func credentialIssuer(ctx context.Context, client conciergeAPI,
 	}
 }
 
-// chooseStrategy returns the first successful strategy whose frontend is of mode.
-func chooseStrategy(issuer *configv1alpha1.CredentialIssuer, mode string) *configv1alpha1.CredentialIssuerStrategy {
+// chooseStrategy returns the first successful strategy whose frontend is of mode,
+// or, when the mode was not asked for, the first successful one: the status lists
+// the preferred strategy first.
+func chooseStrategy(issuer *configv1alpha1.CredentialIssuer, mode string, modeSet bool,
+) *configv1alpha1.CredentialIssuerStrategy {
 	for i, s := range issuer.Status.Strategies {
 		if s.Status == configv1alpha1.SuccessStrategyStatus && s.Frontend != nil &&
-			strings.EqualFold(string(s.Frontend.Type), mode) {
+			(!modeSet || strings.EqualFold(string(s.Frontend.Type), mode)) {
 			return &issuer.Status.Strategies[i]
 		}
 	}

@@ -24,11 +24,16 @@ type Config struct {
 	Namespace string `json:"namespace,omitempty"`
 	// AggregatedAPIServerPort is the HTTPS port of the aggregated API; default 10250.
 	AggregatedAPIServerPort int `json:"aggregatedAPIServerPort,omitempty"`
+	// ImpersonationProxyServerPort is the HTTPS port of the impersonation proxy;
+	// default 8444.
+	ImpersonationProxyServerPort int `json:"impersonationProxyServerPort,omitempty"`
 	// Names of the objects the Concierge owns.
 	Names Names `json:"names"`
 	// API configures the serving certificate of the aggregated API.
 	API API `json:"api,omitempty"`
-	// SigningKey says where the CA that signs client certificates comes from.
+	// SigningKey says where the cluster's CA that signs client certificates comes
+	// from. Without one (a managed cluster hides its key), certificates are signed
+	// by the impersonation proxy's own signer CA and are only good at the proxy.
 	SigningKey SigningKey `json:"signingKey,omitempty"`
 	// Frontend, when set, is what the CredentialIssuer advertises to clients instead
 	// of the server and CA found in kube-public/cluster-info.
@@ -47,7 +52,20 @@ type Names struct {
 	// APIService is the name of the Service in front of the aggregated API; the
 	// serving certificate is valid for <APIService>.<Namespace>.svc.
 	APIService string `json:"apiService"`
+	// ImpersonationSignerSecret holds the impersonation proxy's client-certificate
+	// signer CA, which the Concierge makes itself.
+	ImpersonationSignerSecret string `json:"impersonationSignerSecret,omitempty"`
+	// ImpersonationCASecret holds the CA that signs the impersonation proxy's
+	// serving certificate when spec.impersonationProxy.tls names none.
+	ImpersonationCASecret string `json:"impersonationCASecret,omitempty"`
+	// ImpersonationServiceAccount is the account the proxy calls kube-apiserver as;
+	// it may only impersonate.
+	ImpersonationServiceAccount string `json:"impersonationServiceAccount,omitempty"`
 }
+
+// HasClusterSigningKey reports whether a source of the cluster's signing key is
+// configured.
+func (k SigningKey) HasClusterSigningKey() bool { return k.CertFile != "" || k.SecretName != "" }
 
 // API configures the aggregated API's serving certificate.
 type API struct {
@@ -80,6 +98,7 @@ type Frontend struct {
 
 const (
 	defaultPort               = 10250
+	defaultProxyPort          = 8444
 	defaultServingDuration    = 365 * 24 * time.Hour
 	defaultServingRenewBefore = 270 * 24 * time.Hour
 )
@@ -124,6 +143,21 @@ func (c *Config) setDefaults() {
 	if c.AggregatedAPIServerPort == 0 {
 		c.AggregatedAPIServerPort = defaultPort
 	}
+	if c.ImpersonationProxyServerPort == 0 {
+		c.ImpersonationProxyServerPort = defaultProxyPort
+	}
+	for _, name := range []struct {
+		field *string
+		value string
+	}{
+		{&c.Names.ImpersonationSignerSecret, "pinniped-concierge-impersonation-proxy-signer-ca-certificate"},
+		{&c.Names.ImpersonationCASecret, "pinniped-concierge-impersonation-proxy-ca-certificate"},
+		{&c.Names.ImpersonationServiceAccount, "pinniped-concierge-impersonation-proxy"},
+	} {
+		if *name.field == "" {
+			*name.field = name.value
+		}
+	}
 	if c.API.ServingCertificate.DurationSeconds == 0 {
 		c.API.ServingCertificate.DurationSeconds = int64(defaultServingDuration / time.Second)
 	}
@@ -143,6 +177,10 @@ func (c *Config) validate() error {
 	if c.AggregatedAPIServerPort < 1024 || c.AggregatedAPIServerPort > 65535 {
 		errs = append(errs, fmt.Errorf("aggregatedAPIServerPort must be within 1024-65535, not %d",
 			c.AggregatedAPIServerPort))
+	}
+	if c.ImpersonationProxyServerPort < 1024 || c.ImpersonationProxyServerPort > 65535 {
+		errs = append(errs, fmt.Errorf("impersonationProxyServerPort must be within 1024-65535, not %d",
+			c.ImpersonationProxyServerPort))
 	}
 	for _, name := range []struct{ field, value string }{
 		{"names.servingCertificateSecret", c.Names.ServingCertificateSecret},

@@ -21,9 +21,17 @@ func TestParse(t *testing.T) {
 		c, err := Parse([]byte(names))
 		require.NoError(t, err)
 		require.Equal(t, &Config{
-			APIGroupSuffix:          "pinniped.dev",
-			AggregatedAPIServerPort: 10250,
-			Names:                   Names{ServingCertificateSecret: "serving", CredentialIssuer: "issuer", APIService: "api"},
+			APIGroupSuffix:               "pinniped.dev",
+			AggregatedAPIServerPort:      10250,
+			ImpersonationProxyServerPort: 8444,
+			Names: Names{
+				ServingCertificateSecret:    "serving",
+				CredentialIssuer:            "issuer",
+				APIService:                  "api",
+				ImpersonationSignerSecret:   "pinniped-concierge-impersonation-proxy-signer-ca-certificate",
+				ImpersonationCASecret:       "pinniped-concierge-impersonation-proxy-ca-certificate",
+				ImpersonationServiceAccount: "pinniped-concierge-impersonation-proxy",
+			},
 			API: API{ServingCertificate: ServingCertificate{
 				DurationSeconds: 31536000, RenewBeforeSeconds: 23328000,
 			}},

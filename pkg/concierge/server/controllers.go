@@ -14,6 +14,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apiserver/pkg/server/dynamiccertificates"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	restclient "k8s.io/client-go/rest"
@@ -46,6 +47,8 @@ type servingCertProvider = *servingcert.Provider
 // controllers is every controller of the Concierge, with the informers they share.
 type controllers struct {
 	servingCert servingCertProvider
+	// proxyRunning reports whether the impersonation proxy serves.
+	proxyRunning func() bool
 	// synced is set once every informer has its first full list, so that /readyz
 	// keeps a new replica out of rotation until it knows the authenticators.
 	synced atomic.Bool
@@ -57,7 +60,7 @@ type controllers struct {
 
 func newControllers(
 	kubeConfig *restclient.Config, cfg *config.Config, namespace string,
-	cache *authncache.Cache, signer *certauthority.Dynamic,
+	cache *authncache.Cache, signers signers, bindAddress string,
 ) (*controllers, error) {
 	kube, err := kubernetes.NewForConfig(kubeConfig)
 	if err != nil {
@@ -106,12 +109,30 @@ func newControllers(
 		return nil, fmt.Errorf("could not build serving certificate controller: %w", err)
 	}
 
-	signing, err := newSigningController(cfg, namespace, signer, ownNamespace)
+	signing, err := newSigningController(cfg, namespace, signers.cluster, ownNamespace)
 	if err != nil {
 		return nil, err
 	}
+	impersonationSigner, err := signingcert.NewFromSecret(signers.impersonation, signingcert.SecretOptions{
+		Namespace: namespace,
+		Name:      cfg.Names.ImpersonationSignerSecret,
+		CertKey:   "caCertificate",
+		KeyKey:    "caCertificatePrivateKey",
+		Generate: &signingcert.Generate{
+			Client: kube, CommonName: impersonationSignerName, TTL: impersonationSignerTTL,
+			RenewBefore: time.Hour,
+		},
+	}, ownNamespace.Core().V1().Secrets())
+	if err != nil {
+		return nil, fmt.Errorf("could not build impersonation signer controller: %w", err)
+	}
 
 	issuer, err := newCredentialIssuerController(cfg, kube, pinniped, pinnipedInformers, signing)
+	if err != nil {
+		return nil, err
+	}
+	proxy, err := newImpersonationProxy(kubeConfig, cfg, namespace, bindAddress, kube, pinniped,
+		pinnipedInformers, ownNamespace, signers.impersonation)
 	if err != nil {
 		return nil, err
 	}
@@ -142,17 +163,72 @@ func newControllers(
 		return nil, fmt.Errorf("could not build WebhookAuthenticator controller: %w", err)
 	}
 
-	c.runners = []func(context.Context){serving.Run, signing.Run, issuer.controller.Run, jwt.Run, webhook.Run}
+	c.runners = []func(context.Context){
+		serving.Run, signing.run, impersonationSigner.Run, issuer.controller.Run, jwt.Run, webhook.Run,
+	}
+	c.runners = append(c.runners, proxy.runners...)
+	c.proxyRunning = proxy.running
 	return c, nil
 }
 
-// newSigningController loads the client-certificate signing CA from the source
-// the configuration names.
+// The impersonation proxy's signer CA, made by the Concierge when it is missing.
+const (
+	impersonationSignerName = "Pinniped Impersonation Proxy Signer CA"
+	impersonationSignerTTL  = 365 * 24 * time.Hour
+)
+
+// signers are the two CAs a TokenCredentialRequest may sign with: the cluster's
+// when it is configured and loaded, else the impersonation proxy's.
+type signers struct {
+	cluster       *certauthority.Dynamic
+	impersonation *certauthority.Dynamic
+}
+
+// issuer signs with the cluster's key when it is loaded, since its certificates
+// work at kube-apiserver and at the proxy alike; else with the proxy's signer,
+// but only while the proxy serves, as nothing else accepts those certificates.
+type issuer struct {
+	signers
+	proxyRunning func() bool
+}
+
+func (i issuer) IssueClientCert(username string, groups []string, ttl time.Duration) (
+	*certauthority.PEMPair, error,
+) {
+	if i.cluster.Current() != nil || !i.proxyRunning() {
+		return i.cluster.IssueClientCert(username, groups, ttl)
+	}
+	return i.impersonation.IssueClientCert(username, groups, ttl)
+}
+
+// clusterSigning is the cluster signing key's controller, or its absence.
+type clusterSigning struct {
+	credentialissuer.SigningKey
+	addListener func(dynamiccertificates.Listener)
+	run         func(ctx context.Context)
+}
+
+// notConfigured is the status of a cluster signing key nobody configured.
+type notConfigured struct{}
+
+func (notConfigured) LoadStatus() (bool, string) {
+	return false, "no cluster signing key is configured (expected on clusters whose control plane is hidden, " +
+		"such as EKS); certificates are signed by the impersonation proxy's signer"
+}
+
+// newSigningController loads the cluster's client-certificate signing CA from the
+// source the configuration names, if any.
 func newSigningController(
 	cfg *config.Config, namespace string, signer *certauthority.Dynamic,
 	ownNamespace kubeinformers.SharedInformerFactory,
-) (*signingcert.Controller, error) {
+) (*clusterSigning, error) {
 	key := cfg.SigningKey
+	if !key.HasClusterSigningKey() {
+		return &clusterSigning{
+			SigningKey: notConfigured{}, addListener: func(dynamiccertificates.Listener) {},
+			run: func(ctx context.Context) { <-ctx.Done() },
+		}, nil
+	}
 	var c *signingcert.Controller
 	var err error
 	switch {
@@ -161,13 +237,11 @@ func newSigningController(
 	case key.SecretName != "":
 		c, err = signingcert.NewFromSecret(signer, signingcert.SecretOptions{Namespace: namespace, Name: key.SecretName},
 			ownNamespace.Core().V1().Secrets())
-	default:
-		return nil, fmt.Errorf("no signing key source configured: set signingKey.certFile and keyFile, or secretName")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("could not build signing key controller: %w", err)
 	}
-	return c, nil
+	return &clusterSigning{SigningKey: c, addListener: c.AddListener, run: c.Run}, nil
 }
 
 // credentialIssuerController keeps the CredentialIssuer's status, with the
@@ -179,7 +253,7 @@ type credentialIssuerController struct {
 
 func newCredentialIssuerController(
 	cfg *config.Config, kube kubernetes.Interface, pinniped conciergeclientset.Interface,
-	pinnipedInformers conciergeinformers.SharedInformerFactory, signing *signingcert.Controller,
+	pinnipedInformers conciergeinformers.SharedInformerFactory, signing *clusterSigning,
 ) (*credentialIssuerController, error) {
 	opts := credentialissuer.Options{Name: cfg.Names.CredentialIssuer}
 	if cfg.Frontend != nil {
@@ -197,7 +271,7 @@ func newCredentialIssuerController(
 		return nil, fmt.Errorf("could not build CredentialIssuer controller: %w", err)
 	}
 	// A newly loaded or lost signing key changes the status at once.
-	signing.AddListener(controller)
+	signing.addListener(controller)
 	return &credentialIssuerController{controller: controller, informers: kubePublic}, nil
 }
 

@@ -63,13 +63,17 @@ func Run(ctx context.Context, opts Options) error {
 		"port", cfg.AggregatedAPIServerPort)
 
 	cache := authncache.New()
-	signer := certauthority.NewDynamic("concierge-signing-ca")
-	ctrl, err := newControllers(kubeConfig, cfg, namespace, cache, signer)
+	signers := signers{
+		cluster:       certauthority.NewDynamic("concierge-signing-ca"),
+		impersonation: certauthority.NewDynamic("impersonation-proxy-signing-ca"),
+	}
+	ctrl, err := newControllers(kubeConfig, cfg, namespace, cache, signers, opts.BindAddress)
 	if err != nil {
 		return err
 	}
 
-	server, err := newAPIServer(cfg, opts, ctrl.servingCert, cache, signer)
+	server, err := newAPIServer(cfg, opts, ctrl.servingCert, cache,
+		issuer{signers: signers, proxyRunning: ctrl.proxyRunning})
 	if err != nil {
 		return err
 	}
@@ -85,7 +89,7 @@ func Run(ctx context.Context, opts Options) error {
 
 func newAPIServer(
 	cfg *config.Config, opts Options, servingCert servingCertProvider,
-	cache *authncache.Cache, signer *certauthority.Dynamic,
+	cache *authncache.Cache, signer tokencredentialrequest.CertIssuer,
 ) (*genericapiserver.GenericAPIServer, error) {
 	scheme, err := aggregatedapi.NewScheme(cfg.APIGroupSuffix,
 		login.AddToScheme, loginv1alpha1.AddToScheme, identity.AddToScheme, identityv1alpha1.AddToScheme)

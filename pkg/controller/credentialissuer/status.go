@@ -3,12 +3,18 @@
 package credentialissuer
 
 import (
+	"context"
+	"fmt"
 	"sort"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
+	"k8s.io/klog/v2"
 
 	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/config/v1alpha1"
+	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
 )
 
 // mergeStrategy returns existing with want in place of the strategy of the same
@@ -72,4 +78,40 @@ func weight(t configv1alpha1.StrategyType) int {
 	default:
 		return 0
 	}
+}
+
+// WriteStrategy merges want into the status of the CredentialIssuer and writes
+// it when it changed. Two controllers write strategies into one status (the
+// signing key's and the impersonation proxy's), so a conflict is retried at once
+// on a fresh copy instead of going back through the caller's queue.
+func WriteStrategy(
+	ctx context.Context, client conciergeclientset.Interface, issuer *configv1alpha1.CredentialIssuer,
+	want configv1alpha1.CredentialIssuerStrategy, now metav1.Time,
+) error {
+	issuers := client.ConfigV1alpha1().CredentialIssuers()
+	changed := false
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		merged := mergeStrategy(issuer.Status.Strategies, want, now)
+		if apiequality.Semantic.DeepEqual(merged, issuer.Status.Strategies) {
+			return nil
+		}
+		updated := issuer.DeepCopy()
+		updated.Status.Strategies = merged
+		_, err := issuers.UpdateStatus(ctx, updated, metav1.UpdateOptions{})
+		if apierrors.IsConflict(err) {
+			if fresh, getErr := issuers.Get(ctx, issuer.Name, metav1.GetOptions{}); getErr == nil {
+				issuer = fresh
+			}
+		}
+		changed = err == nil
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("could not update status of credentialissuer %q: %w", issuer.Name, err)
+	}
+	if changed {
+		klog.FromContext(ctx).Info("updated credential issuer status", "strategy", want.Type,
+			"status", want.Status, "reason", want.Reason, "message", want.Message)
+	}
+	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/klog/v2"
@@ -32,19 +31,7 @@ func (c *Controller) sync(ctx context.Context) error {
 	}
 
 	// 3. Write the status, unless nothing but the time would change.
-	merged := mergeStrategy(issuer.Status.Strategies, want, metav1.NewTime(c.opts.Clock.Now()))
-	if apiequality.Semantic.DeepEqual(merged, issuer.Status.Strategies) {
-		return nil
-	}
-	updated := issuer.DeepCopy()
-	updated.Status.Strategies = merged
-	_, err = c.client.ConfigV1alpha1().CredentialIssuers().UpdateStatus(ctx, updated, metav1.UpdateOptions{})
-	if err != nil {
-		return fmt.Errorf("could not update status of credentialissuer %q: %w", c.opts.Name, err)
-	}
-	klog.FromContext(ctx).Info("updated credential issuer status", "strategy", want.Type,
-		"status", want.Status, "reason", want.Reason, "message", want.Message)
-	return nil
+	return WriteStrategy(ctx, c.client, issuer, want, metav1.NewTime(c.opts.Clock.Now()))
 }
 
 // create makes the CredentialIssuer with an empty spec. When another replica was

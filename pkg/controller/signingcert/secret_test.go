@@ -168,3 +168,41 @@ func whoAmI(ctx context.Context, t *testing.T, h *harness.Harness, pair *certaut
 	require.NoError(t, err)
 	return review.Status.UserInfo
 }
+
+// TestSecretSourceGenerates makes its own CA when the Secret is missing, under
+// the keys it was given, and replaces it when it is due.
+func TestSecretSourceGenerates(t *testing.T) {
+	h := harness.Start(t, harness.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	kube := h.Client()
+	_, err := kube.CoreV1().Namespaces().Create(ctx,
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+
+	dynamic := certauthority.NewDynamic("test-signer")
+	factory := informers.NewSharedInformerFactoryWithOptions(kube, 0, informers.WithNamespace(namespace))
+	c, err := signingcert.NewFromSecret(dynamic, signingcert.SecretOptions{
+		Namespace: namespace, Name: secretName, CertKey: "caCertificate", KeyKey: "caCertificatePrivateKey",
+		// Due for renewal three seconds after it is made.
+		Generate: &signingcert.Generate{Client: kube, CommonName: "Own Signer CA", TTL: time.Hour + 3*time.Second,
+			RenewBefore: time.Hour},
+	}, factory.Core().V1().Secrets())
+	require.NoError(t, err)
+	factory.Start(ctx.Done())
+	done := make(chan struct{})
+	go func() { defer close(done); c.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	waitForStatus(t, c, true, "")
+	first := dynamic.Current().Certificate()
+	require.Equal(t, "Own Signer CA", first.Subject.CommonName)
+	secret, err := kube.CoreV1().Secrets(namespace).Get(ctx, secretName, metav1.GetOptions{})
+	require.NoError(t, err)
+	require.Equal(t, dynamic.Current().Bundle(), secret.Data["caCertificate"])
+	require.NotEmpty(t, secret.Data["caCertificatePrivateKey"])
+
+	require.Eventually(t, func() bool {
+		current := dynamic.Current()
+		return current != nil && current.Certificate().SerialNumber.Cmp(first.SerialNumber) != 0
+	}, 20*time.Second, 100*time.Millisecond, "the CA was not renewed")
+}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -17,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	authenticationv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/authentication/v1alpha1"
+	conciergeconfigv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/config/v1alpha1"
 	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/config/v1alpha1"
 	idpv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/idp/v1alpha1"
 	"github.com/sealworks/pinniped/pkg/certauthority"
@@ -218,8 +220,11 @@ func ConfigureWorkload(
 		if err != nil {
 			return err
 		}
-		if len(issuers.Items) == 0 || len(issuers.Items[0].Status.Strategies) == 0 {
-			return fmt.Errorf("no CredentialIssuer with a strategy yet")
+		if len(issuers.Items) == 0 || !slices.ContainsFunc(issuers.Items[0].Status.Strategies,
+			func(s conciergeconfigv1alpha1.CredentialIssuerStrategy) bool {
+				return s.Status == conciergeconfigv1alpha1.SuccessStrategyStatus
+			}) {
+			return fmt.Errorf("no CredentialIssuer with a working strategy yet")
 		}
 		return nil
 	})
