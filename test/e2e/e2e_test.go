@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/sealworks/pinniped/test/harness"
 	"github.com/sealworks/pinniped/test/testlib"
@@ -42,6 +44,9 @@ type workload struct {
 	cluster    *harness.Harness
 	audience   string
 	kubeconfig string
+	// server is where users' kubectl goes: kube-apiserver, or the impersonation
+	// proxy on a cluster whose signing key the Concierge cannot have.
+	server string
 }
 
 // scenario is the reference scenario, up and configured (test/testlib/scenario).
@@ -70,6 +75,8 @@ func newScenario(t testing.TB) *scenario {
 		Users:      users,
 		Workloads:  []string{"workload1", "workload2"},
 		IssuerPath: "/e2e-issuer",
+		// workload2 is the EKS case: no signing key, so the impersonation proxy.
+		HiddenControlPlane: []string{"workload2"},
 	})
 	// Registered after t.TempDir, so it runs before the directory is removed.
 	t.Cleanup(func() {
@@ -84,8 +91,12 @@ func newScenario(t testing.TB) *scenario {
 		supervisor: started.Supervisor, dex: started.Dex, homes: t.TempDir(),
 	}
 	for _, w := range started.Workloads {
+		server := w.Cluster.URL
+		if w.HiddenControlPlane {
+			server = fmt.Sprintf("https://127.0.0.1:%d", w.Concierge.ProxyPort)
+		}
 		s.workloads = append(s.workloads, &workload{name: w.Name, cluster: w.Cluster, audience: w.Audience,
-			kubeconfig: w.Kubeconfig})
+			kubeconfig: w.Kubeconfig, server: server})
 	}
 	return s
 }
@@ -125,7 +136,11 @@ func TestReferenceScenario(t *testing.T) {
 		require.Contains(t, string(written), "--request-audience="+w.audience)
 		require.Contains(t, string(written), "--upstream-identity-provider-name=dex")
 		require.Contains(t, string(written), "--upstream-identity-provider-type=oidc")
+		config, err := clientcmd.LoadFromFile(w.kubeconfig)
+		require.NoError(t, err)
+		require.Equal(t, w.server, config.Clusters[config.Contexts[config.CurrentContext].Cluster].Server, w.name)
 	}
+	require.NotEqual(t, workloads[1].cluster.URL, workloads[1].server, "workload2 should be behind the proxy")
 	env, canI := s.env, s.canI
 
 	t.Run("wrong_password_is_refused", func(t *testing.T) {

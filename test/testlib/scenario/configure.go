@@ -15,6 +15,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	authenticationv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/authentication/v1alpha1"
@@ -278,4 +279,28 @@ func Poll(ctx context.Context, timeout time.Duration, check func(ctx context.Con
 		return fmt.Errorf("%w; last error: %v", err, last)
 	}
 	return nil
+}
+
+// EnableImpersonationProxy turns the Concierge's impersonation proxy on at its
+// loopback port, as an admin of a cluster with a hidden control plane would (with
+// a LoadBalancer Service in a real install), by patching the CredentialIssuer.
+func EnableImpersonationProxy(ctx context.Context, h *harness.Harness, port int) error {
+	client, err := conciergeclientset.NewForConfig(h.AdminConfig)
+	if err != nil {
+		return fmt.Errorf("could not build a Concierge client: %w", err)
+	}
+	patch := fmt.Sprintf(`{"spec":{"impersonationProxy":{"mode":"enabled","service":{"type":"None"},`+
+		`"externalEndpoint":"127.0.0.1:%d"}}}`, port)
+	return Poll(ctx, readyTimeout, func(ctx context.Context) error {
+		issuers, err := client.ConfigV1alpha1().CredentialIssuers().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return err
+		}
+		if len(issuers.Items) == 0 {
+			return fmt.Errorf("no CredentialIssuer yet")
+		}
+		_, err = client.ConfigV1alpha1().CredentialIssuers().Patch(ctx, issuers.Items[0].Name,
+			types.MergePatchType, []byte(patch), metav1.PatchOptions{})
+		return err
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -41,6 +42,9 @@ type Options struct {
 	// UpstreamFlow is passed to `pinniped get kubeconfig
 	// --upstream-identity-provider-flow`; empty lets the CLI pick the IdP's first flow.
 	UpstreamFlow string
+	// HiddenControlPlane names workload clusters whose Concierge gets no signing
+	// key, as on EKS: users then reach them through the impersonation proxy.
+	HiddenControlPlane []string
 }
 
 // Scenario is the running system. Its fields are set as far as Start got.
@@ -68,6 +72,8 @@ type Workload struct {
 	Audience string
 	// Kubeconfig is the file `pinniped get kubeconfig` wrote for users.
 	Kubeconfig string
+	// HiddenControlPlane is true when the Concierge has no signing key.
+	HiddenControlPlane bool
 }
 
 // Start brings the scenario up in dir. The three clusters start side by side; the
@@ -80,7 +86,8 @@ func Start(ctx context.Context, dir string, opts Options) (*Scenario, error) {
 	}
 	s := &Scenario{Dir: dir}
 	for _, name := range opts.Workloads {
-		s.Workloads = append(s.Workloads, &Workload{Name: name})
+		s.Workloads = append(s.Workloads, &Workload{Name: name,
+			HiddenControlPlane: slices.Contains(opts.HiddenControlPlane, name)})
 	}
 	var err error
 	if s.Pinniped, err = testlib.Binary("pinniped"); err != nil {
@@ -157,9 +164,15 @@ func (w *Workload) start(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	w.Concierge, err = testlib.StartConciergeInDir(w.Cluster, conciergeDir, testlib.ConciergeOptions{})
+	w.Concierge, err = testlib.StartConciergeInDir(w.Cluster, conciergeDir,
+		testlib.ConciergeOptions{NoSigningKey: w.HiddenControlPlane})
 	if err != nil {
 		return fmt.Errorf("%s: %w", w.Name, err)
+	}
+	if w.HiddenControlPlane {
+		if err := EnableImpersonationProxy(ctx, w.Cluster, w.Concierge.ProxyPort); err != nil {
+			return fmt.Errorf("%s: %w", w.Name, err)
+		}
 	}
 	return nil
 }
