@@ -21,7 +21,7 @@ import (
 
 	authenticationv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/authentication/v1alpha1"
 	configv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/config/v1alpha1"
-	authenticationclient "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned/typed/authentication/v1alpha1"
+	authnclient "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned/typed/authentication/v1alpha1"
 	configclient "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned/typed/config/v1alpha1"
 	"github.com/sealworks/pinniped/pkg/groupsuffix"
 )
@@ -35,16 +35,16 @@ const pendingPoll = 2 * time.Second
 // each run of the CLI as a credential plugin would pay for at start.
 type conciergeAPI interface {
 	ConfigV1alpha1() configclient.ConfigV1alpha1Interface
-	AuthenticationV1alpha1() authenticationclient.AuthenticationV1alpha1Interface
+	AuthenticationV1alpha1() authnclient.AuthenticationV1alpha1Interface
 }
 
 type typedConciergeClients struct {
 	config         configclient.ConfigV1alpha1Interface
-	authentication authenticationclient.AuthenticationV1alpha1Interface
+	authentication authnclient.AuthenticationV1alpha1Interface
 }
 
 func (c typedConciergeClients) ConfigV1alpha1() configclient.ConfigV1alpha1Interface { return c.config }
-func (c typedConciergeClients) AuthenticationV1alpha1() authenticationclient.AuthenticationV1alpha1Interface {
+func (c typedConciergeClients) AuthenticationV1alpha1() authnclient.AuthenticationV1alpha1Interface {
 	return c.authentication
 }
 
@@ -53,7 +53,7 @@ func newConciergeAPI(config *rest.Config) (conciergeAPI, error) {
 	if err != nil {
 		return nil, err
 	}
-	authenticationClient, err := authenticationclient.NewForConfig(config)
+	authenticationClient, err := authnclient.NewForConfig(config)
 	if err != nil {
 		return nil, err
 	}

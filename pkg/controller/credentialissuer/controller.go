@@ -112,17 +112,17 @@ func New(
 		),
 	}
 	isOurIssuer := func(obj any) bool {
-		issuer, ok := tombstoned(obj).(*configv1alpha1.CredentialIssuer)
+		issuer, ok := worker.Unwrap(obj).(*configv1alpha1.CredentialIssuer)
 		return ok && issuer.Name == opts.Name
 	}
 	isClusterInfo := func(obj any) bool {
-		cm, ok := tombstoned(obj).(*corev1.ConfigMap)
+		cm, ok := worker.Unwrap(obj).(*corev1.ConfigMap)
 		return ok && cm.Namespace == ClusterInfoNamespace && cm.Name == ClusterInfoName
 	}
-	if _, err := issuers.Informer().AddEventHandler(c.handler(isOurIssuer)); err != nil {
+	if _, err := issuers.Informer().AddEventHandler(worker.EnqueueOn(isOurIssuer, c.Enqueue)); err != nil {
 		return nil, fmt.Errorf("could not watch credentialissuers: %w", err)
 	}
-	if _, err := configMaps.Informer().AddEventHandler(c.handler(isClusterInfo)); err != nil {
+	if _, err := configMaps.Informer().AddEventHandler(worker.EnqueueOn(isClusterInfo, c.Enqueue)); err != nil {
 		return nil, fmt.Errorf("could not watch configmaps: %w", err)
 	}
 	return c, nil
@@ -137,22 +137,4 @@ func (c *Controller) Run(ctx context.Context) {
 	worker.Run(ctx, "credentialissuer", c.queue, c.synced,
 		func(ctx context.Context, _ string) error { return c.sync(ctx) },
 		func(context.Context) { c.Enqueue() })
-}
-
-func (c *Controller) handler(filter func(obj any) bool) cache.ResourceEventHandler {
-	return cache.FilteringResourceEventHandler{
-		FilterFunc: filter,
-		Handler: cache.ResourceEventHandlerFuncs{
-			AddFunc:    func(any) { c.Enqueue() },
-			UpdateFunc: func(any, any) { c.Enqueue() },
-			DeleteFunc: func(any) { c.Enqueue() },
-		},
-	}
-}
-
-func tombstoned(obj any) any {
-	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		return tombstone.Obj
-	}
-	return obj
 }

@@ -114,25 +114,25 @@ func New(
 		nodes: nodeCheck{kube: kube},
 	}
 	isOurIssuer := func(obj any) bool {
-		issuer, ok := tombstoned(obj).(*configv1alpha1.CredentialIssuer)
+		issuer, ok := worker.Unwrap(obj).(*configv1alpha1.CredentialIssuer)
 		return ok && issuer.Name == opts.CredentialIssuer
 	}
 	isOurNamespace := func(obj any) bool {
-		secret, ok := tombstoned(obj).(*corev1.Secret)
+		secret, ok := worker.Unwrap(obj).(*corev1.Secret)
 		return ok && secret.Namespace == opts.Namespace
 	}
 	isOurService := func(obj any) bool {
-		svc, ok := tombstoned(obj).(*corev1.Service)
+		svc, ok := worker.Unwrap(obj).(*corev1.Service)
 		return ok && svc.Namespace == opts.Namespace &&
 			(svc.Name == opts.LoadBalancerService || svc.Name == opts.ClusterIPService)
 	}
-	if _, err := issuers.Informer().AddEventHandler(c.handler(isOurIssuer)); err != nil {
+	if _, err := issuers.Informer().AddEventHandler(worker.EnqueueOn(isOurIssuer, c.Enqueue)); err != nil {
 		return nil, fmt.Errorf("could not watch credentialissuers: %w", err)
 	}
-	if _, err := secrets.Informer().AddEventHandler(c.handler(isOurNamespace)); err != nil {
+	if _, err := secrets.Informer().AddEventHandler(worker.EnqueueOn(isOurNamespace, c.Enqueue)); err != nil {
 		return nil, fmt.Errorf("could not watch secrets: %w", err)
 	}
-	if _, err := services.Informer().AddEventHandler(c.handler(isOurService)); err != nil {
+	if _, err := services.Informer().AddEventHandler(worker.EnqueueOn(isOurService, c.Enqueue)); err != nil {
 		return nil, fmt.Errorf("could not watch services: %w", err)
 	}
 	return c, nil
@@ -147,24 +147,6 @@ func (c *Controller) Run(ctx context.Context) {
 	worker.Run(ctx, "impersonationproxy", c.queue, c.synced,
 		func(ctx context.Context, _ string) error { return c.sync(ctx) },
 		func(context.Context) { c.Enqueue() })
-}
-
-func (c *Controller) handler(filter func(obj any) bool) cache.ResourceEventHandler {
-	return cache.FilteringResourceEventHandler{
-		FilterFunc: filter,
-		Handler: cache.ResourceEventHandlerFuncs{
-			AddFunc:    func(any) { c.Enqueue() },
-			UpdateFunc: func(any, any) { c.Enqueue() },
-			DeleteFunc: func(any) { c.Enqueue() },
-		},
-	}
-}
-
-func tombstoned(obj any) any {
-	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		return tombstone.Obj
-	}
-	return obj
 }
 
 // nodeCheck answers, once per process, whether any node says it is part of the

@@ -61,3 +61,25 @@ func processNext[K comparable](
 	queue.Forget(key)
 	return true
 }
+
+// EnqueueOn is an event handler that calls enqueue on every add, update and
+// delete of an object that filter accepts.
+func EnqueueOn(filter func(obj any) bool, enqueue func()) cache.ResourceEventHandler {
+	return cache.FilteringResourceEventHandler{
+		FilterFunc: filter,
+		Handler: cache.ResourceEventHandlerFuncs{
+			AddFunc:    func(any) { enqueue() },
+			UpdateFunc: func(any, any) { enqueue() },
+			DeleteFunc: func(any) { enqueue() },
+		},
+	}
+}
+
+// Unwrap returns the object of a deletion the informer missed the last state of,
+// and any other object as it is.
+func Unwrap(obj any) any {
+	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		return tombstone.Obj
+	}
+	return obj
+}

@@ -186,7 +186,8 @@ func (s *storage) createAccessToken(ctx context.Context, sess *session) (string,
 	}
 	expiry := s.clock.Now().Add(AccessTokenLifetime)
 	entry := sess.copyFor(id, expiry)
-	if _, err := s.store.Create(ctx, sessionstore.KindAccessToken, id, entry, AccessTokenLifetime+storageGrace, nil); err != nil {
+	_, err = s.store.Create(ctx, sessionstore.KindAccessToken, id, entry, AccessTokenLifetime+storageGrace, nil)
+	if err != nil {
 		return "", time.Time{}, fmt.Errorf("could not store access token: %w", err)
 	}
 	return id, expiry, nil
@@ -211,7 +212,8 @@ func (s *storage) createRefreshToken(ctx context.Context, sess *session) (string
 	}
 	entry := sess.copyFor(signature, expiry)
 	entry.Upstream = sess.Upstream
-	if _, err := s.store.Create(ctx, sessionstore.KindRefreshToken, signature, entry, lifetime+storageGrace, nil); err != nil {
+	_, err = s.store.Create(ctx, sessionstore.KindRefreshToken, signature, entry, lifetime+storageGrace, nil)
+	if err != nil {
 		return "", "", fmt.Errorf("could not store refresh token: %w", err)
 	}
 	return token, signature, nil
