@@ -91,17 +91,12 @@ func New(opts Options) (*Controller, error) {
 	if c.clock == nil {
 		c.clock = clock.RealClock{}
 	}
-	handler := cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(any) { c.queue.Add(syncKey) },
-		UpdateFunc: func(any, any) { c.queue.Add(syncKey) },
-		DeleteFunc: func(any) { c.queue.Add(syncKey) },
-	}
-	if _, err := opts.OIDCClients.Informer().AddEventHandler(handler); err != nil {
+	enqueue := func() { c.queue.Add(syncKey) }
+	if _, err := opts.OIDCClients.Informer().AddEventHandler(worker.EnqueueOn(nil, enqueue)); err != nil {
 		return nil, fmt.Errorf("could not watch OIDCClients: %w", err)
 	}
 	// Session Secrets come and go with every login; only secret storage matters here.
-	secretHandler := cache.FilteringResourceEventHandler{FilterFunc: isSecretStorage, Handler: handler}
-	if _, err := opts.Secrets.Informer().AddEventHandler(secretHandler); err != nil {
+	if _, err := opts.Secrets.Informer().AddEventHandler(worker.EnqueueOn(isSecretStorage, enqueue)); err != nil {
 		return nil, fmt.Errorf("could not watch Secrets: %w", err)
 	}
 	return c, nil
@@ -176,9 +171,6 @@ func (c *Controller) updateStatus(
 }
 
 func isSecretStorage(obj any) bool {
-	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tombstone.Obj
-	}
-	secret, ok := obj.(*corev1.Secret)
+	secret, ok := worker.Unwrap(obj).(*corev1.Secret)
 	return ok && secret.Type == clientsecretstore.SecretType
 }

@@ -115,16 +115,12 @@ func New(opts Options) (*Controller, error) {
 	// Every change of an identity provider, Secret or ConfigMap of the namespace may
 	// change a result. Secrets are many in the Supervisor's namespace (sessions), so
 	// only the types an identity provider can use trigger a sync.
-	handler := cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(any) { c.queue.Add(syncKey) },
-		UpdateFunc: func(any, any) { c.queue.Add(syncKey) },
-		DeleteFunc: func(any) { c.queue.Add(syncKey) },
-	}
+	enqueue := func() { c.queue.Add(syncKey) }
+	handler := worker.EnqueueOn(nil, enqueue)
 	if _, err := opts.OIDCIdentityProviders.Informer().AddEventHandler(handler); err != nil {
 		return nil, fmt.Errorf("could not watch OIDCIdentityProviders: %w", err)
 	}
-	secretHandler := cache.FilteringResourceEventHandler{FilterFunc: relevantSecret, Handler: handler}
-	if _, err := opts.Secrets.Informer().AddEventHandler(secretHandler); err != nil {
+	if _, err := opts.Secrets.Informer().AddEventHandler(worker.EnqueueOn(relevantSecret, enqueue)); err != nil {
 		return nil, fmt.Errorf("could not watch Secrets: %w", err)
 	}
 	if _, err := opts.ConfigMaps.Informer().AddEventHandler(handler); err != nil {

@@ -11,11 +11,11 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
 
 	idpv1alpha1 "github.com/sealworks/pinniped/pkg/apis/supervisor/idp/v1alpha1"
 	"github.com/sealworks/pinniped/pkg/conditions"
+	"github.com/sealworks/pinniped/pkg/controller/worker"
 	"github.com/sealworks/pinniped/pkg/upstream/oidc"
 )
 
@@ -87,10 +87,7 @@ func (c *Controller) updateStatus(ctx context.Context, obj *idpv1alpha1.OIDCIden
 // Secret, or a CA bundle (which must be of type kubernetes.io/tls or Opaque). The
 // Supervisor's session Secrets, which come and go with every login, do not.
 func relevantSecret(obj any) bool {
-	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tombstone.Obj
-	}
-	secret, ok := obj.(*corev1.Secret)
+	secret, ok := worker.Unwrap(obj).(*corev1.Secret)
 	if !ok {
 		return false
 	}

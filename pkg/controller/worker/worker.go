@@ -63,8 +63,11 @@ func processNext[K comparable](
 }
 
 // EnqueueOn is an event handler that calls enqueue on every add, update and
-// delete of an object that filter accepts.
+// delete of an object that filter accepts; a nil filter accepts every object.
 func EnqueueOn(filter func(obj any) bool, enqueue func()) cache.ResourceEventHandler {
+	if filter == nil {
+		filter = func(any) bool { return true }
+	}
 	return cache.FilteringResourceEventHandler{
 		FilterFunc: filter,
 		Handler: cache.ResourceEventHandlerFuncs{
