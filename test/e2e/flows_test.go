@@ -31,6 +31,7 @@ import (
 	loginv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/login/v1alpha1"
 	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
 	"github.com/sealworks/pinniped/test/harness"
+	"github.com/sealworks/pinniped/test/testlib"
 )
 
 // testBrowserLogin: with the browser_authcode flow, kubectl's run of the CLI opens
@@ -199,32 +200,12 @@ func testCachedCredential(t *testing.T, s *scenario) {
 
 	home := filepath.Join(s.homes, bob.name, "pinniped")
 	require.NoError(t, os.Remove(filepath.Join(home, "credentials.yaml")))
-	expireSupervisorTokens(t, filepath.Join(home, "sessions.yaml"))
+	// As if the Supervisor's access and ID tokens had expired.
+	require.NoError(t, testlib.DropSessionTokens(filepath.Join(home, "sessions.yaml"), "access", "id"))
 	refreshesBefore := refreshes()
 	require.Equal(t, "yes", s.canI(t, w, bob, "not-needed", "get", "pods"))
 	require.Equal(t, refreshesBefore+1, refreshes(), "no refresh grant was sent")
 	require.Greater(t, handshakes(), before)
-}
-
-// expireSupervisorTokens drops the access and ID tokens of every cached session,
-// as if they had expired, leaving the refresh token.
-func expireSupervisorTokens(t *testing.T, path string) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var cache map[string]any
-	require.NoError(t, yaml.Unmarshal(data, &cache))
-	sessions, _ := cache["sessions"].([]any)
-	require.NotEmpty(t, sessions)
-	for _, session := range sessions {
-		tokens := session.(map[string]any)["tokens"].(map[string]any)
-		require.Contains(t, tokens, "refresh")
-		delete(tokens, "id")
-		delete(tokens, "access")
-	}
-	data, err = yaml.Marshal(cache)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, data, 0o600))
 }
 
 func countInLog(t *testing.T, path, needle string) int {

@@ -20,7 +20,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	clientauthv1beta1 "k8s.io/client-go/pkg/apis/clientauthentication/v1beta1"
 	"k8s.io/client-go/tools/clientcmd"
-	"sigs.k8s.io/yaml"
 
 	authenticationv1alpha1 "github.com/sealworks/pinniped/pkg/apis/concierge/authentication/v1alpha1"
 	conciergeclientset "github.com/sealworks/pinniped/pkg/generated/concierge/clientset/versioned"
@@ -152,7 +151,7 @@ func TestLoginOIDCWithDex(t *testing.T) {
 	})
 
 	t.Run("refresh_when_the_id_token_is_gone", func(t *testing.T) {
-		removeIDTokens(t, sessions)
+		require.NoError(t, testlib.DropSessionTokens(sessions, "id"))
 		r := runCLI(t, []string{"BROWSER=/bin/false"}, append(args, "--skip-listen")...)
 		requireSuccess(t, r)
 		refreshed := requireExecCredential(t, r.stdout)
@@ -243,25 +242,6 @@ func requireExecCredential(t *testing.T, stdout string) *clientauthv1beta1.ExecC
 	require.NotNil(t, cred.Status.ExpirationTimestamp)
 	require.True(t, cred.Status.ExpirationTimestamp.After(time.Now()))
 	return &cred
-}
-
-// removeIDTokens deletes every cached ID token, leaving the refresh tokens.
-func removeIDTokens(t *testing.T, path string) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var cache map[string]any
-	require.NoError(t, yaml.Unmarshal(data, &cache))
-	sessions, _ := cache["sessions"].([]any)
-	require.NotEmpty(t, sessions)
-	for _, s := range sessions {
-		tokens := s.(map[string]any)["tokens"].(map[string]any)
-		require.Contains(t, tokens, "refresh")
-		delete(tokens, "id")
-	}
-	data, err = yaml.Marshal(cache)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, data, 0o600))
 }
 
 func createJWTAuthenticator(t *testing.T, name string, spec authenticationv1alpha1.JWTAuthenticatorSpec) {
